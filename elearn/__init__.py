@@ -1,0 +1,135 @@
+"""The union officer training LMS: create_app() builds the Flask application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import format_date, format_datetime
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from elearn import db, security
+from elearn.config import load_config
+from elearn.errors import DomainError
+from elearn.extensions import babel, csrf, limiter, login_manager
+
+ERROR_TITLES = {
+    400: "Yêu cầu không hợp lệ",
+    403: "Không có quyền truy cập",
+    404: "Không tìm thấy trang",
+    405: "Thao tác không được hỗ trợ",
+    409: "Dữ liệu bị trùng hoặc xung đột",
+    413: "Tệp tải lên quá lớn",
+    422: "Dữ liệu chưa hợp lệ",
+    429: "Bạn thao tác quá nhanh",
+    500: "Lỗi hệ thống",
+}
+ERROR_TEXTS = {
+    400: "Yêu cầu không hợp lệ.",
+    403: "Bạn không có quyền xem trang này.",
+    404: "Trang bạn tìm không tồn tại hoặc đã bị xóa.",
+    405: "Thao tác này không được hỗ trợ.",
+    413: "Tệp tải lên vượt quá dung lượng cho phép.",
+    429: "Bạn đã thử quá nhiều lần. Vui lòng đợi một lúc rồi thử lại.",
+    500: "Hệ thống gặp sự cố. Vui lòng thử lại sau ít phút.",
+}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(Path.cwd() / "instance"), instance_relative_config=True)
+    app.config.update(load_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+
+    from elearn.accounts import services as account_services
+
+    account_services.HASH_METHOD["method"] = app.config["PASSWORD_HASH_METHOD"]
+
+    db.init_app(app)
+    security.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "vi", timezone_selector=lambda: "Asia/Ho_Chi_Minh")
+    _register_login_loader()
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    _register_template_helpers(app)
+
+    from elearn.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _register_login_loader() -> None:
+    from elearn.accounts.services import load_login_session
+
+    @login_manager.user_loader
+    def _load(key: str):
+        return load_login_session(db.get_session(), key)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from elearn.accounts.admin_views import bp as admin_bp
+    from elearn.accounts.views import bp as accounts_bp
+    from elearn.home.views import bp as home_bp
+    from elearn.officers.views import bp as officers_bp
+    from elearn.orgs.views import bp as orgs_bp
+
+    for bp in (accounts_bp, admin_bp, home_bp, officers_bp, orgs_bp):
+        app.register_blueprint(bp)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _error_page(status: int, message: str | None = None, errors=None):
+    message = message or ERROR_TEXTS.get(status, "Đã có lỗi xảy ra.")
+    if _wants_json():
+        return jsonify({"error": message, "status": status}), status
+    title = ERROR_TITLES.get(status, "Đã có lỗi xảy ra")
+    return render_template("error.html", status=status, title=title, message=message, errors=errors), status
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError):
+        db.get_session().rollback()
+        return _error_page(exc.status_code, exc.message, getattr(exc, "errors", None))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError):
+        return _error_page(
+            400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang và thử lại."
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        return _error_page(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        if app.testing:
+            raise exc
+        app.logger.exception("unhandled error on %s", request.path)
+        db.get_session().rollback()
+        return _error_page(500)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    @app.template_filter("vn_date")
+    def _vn_date(value):
+        return format_date(value, "dd/MM/yyyy") if value else ""
+
+    @app.template_filter("vn_datetime")
+    def _vn_datetime(value):
+        return format_datetime(value, "HH:mm dd/MM/yyyy") if value else ""
+
+    @app.context_processor
+    def _globals():
+        from elearn.accounts.models import Role
+
+        return {"Role": Role}

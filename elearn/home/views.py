@@ -1,0 +1,48 @@
+"""The home page of each role."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from elearn.accounts.models import Role
+from elearn.db import get_session
+from elearn.officers.services import own_positions
+from elearn.orgs.services import children_with_counts, default_unit_for, subtree_count
+from elearn.web import public, roles_required, today
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@roles_required()
+def index():
+    db = get_session()
+    role = current_user.role
+    if role == Role.OFFICER:
+        positions = own_positions(db, current_user, today())
+        return render_template("home/officer.html", positions=positions, today=today())
+    if role == Role.TRAINER:
+        return render_template("home/trainer.html")
+    unit = default_unit_for(db, current_user)
+    return render_template(
+        "home/staff.html",
+        unit=unit,
+        unit_count=subtree_count(db, unit),
+        children=children_with_counts(db, unit, today()),
+    )
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    from sqlalchemy import text
+
+    get_session().execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    return redirect(url_for("static", filename="favicon.svg"))

@@ -1,0 +1,6 @@
+"""Imports every model module so that Base.metadata is complete (Alembic, tests)."""
+
+from elearn.accounts.models import LoginSession, User  # noqa: F401
+from elearn.audit.models import AuditEvent  # noqa: F401
+from elearn.officers.models import Officer, Position, PositionTitle  # noqa: F401
+from elearn.orgs.models import OrgUnit, Sector, Term, UnitKind  # noqa: F401

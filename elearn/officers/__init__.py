@@ -1,0 +1,1 @@
+"""officers feature."""

@@ -1,0 +1,125 @@
+"""Safe reading of uploaded spreadsheets and text files (shared by every importer)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+import zipfile
+from datetime import date, datetime
+
+from elearn.errors import ImportFailed, RowError
+
+MAX_XLSX_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+
+
+def file_error(message: str) -> ImportFailed:
+    return ImportFailed([RowError(1, message)])
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) only: a wrong guess would silently corrupt Vietnamese names."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportFailed(
+            [
+                RowError(
+                    line, "Tệp không phải mã UTF-8. Hãy lưu lại tệp với mã hóa UTF-8 (CSV UTF-8) rồi thử lại."
+                )
+            ]
+        ) from None
+    return unicodedata.normalize("NFC", text)
+
+
+def check_xlsx(data: bytes, max_uncompressed: int = MAX_XLSX_UNCOMPRESSED) -> None:
+    """Refuses files that are not XLSX or that would inflate far beyond their size (zip bombs)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise file_error("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ.") from None
+    with archive:
+        infos = archive.infolist()
+        total = sum(i.file_size for i in infos)
+        packed = sum(i.compress_size for i in infos) or 1
+        if "[Content_Types].xml" not in {i.filename for i in infos}:
+            raise file_error("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ.")
+        if total > max_uncompressed or total / packed > MAX_COMPRESSION_RATIO:
+            raise file_error("Tệp bảng tính quá lớn khi giải nén hoặc có cấu trúc bất thường; không thể đọc.")
+
+
+def read_rows(filename: str, data: bytes) -> list[tuple[int, list]]:
+    """Rows of the first sheet (XLSX) or of a CSV file as (row number, cell values), header included."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        return _xlsx_rows(data)
+    if name.endswith(".csv"):
+        return _csv_rows(data)
+    raise file_error("Chỉ nhận tệp .xlsx hoặc .csv.")
+
+
+def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
+    import openpyxl  # imported lazily: it is heavy and only importers need it
+
+    check_xlsx(data)
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for damaged files
+        raise file_error("Không đọc được tệp bảng tính; tệp có thể bị hỏng.") from None
+    try:
+        ws = wb.worksheets[0]
+        rows = []
+        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            cells = [_cell(v) for v in values]
+            if any(c not in (None, "") for c in cells):
+                rows.append((number, cells))
+        return rows
+    finally:
+        wb.close()
+
+
+def _cell(value):
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value.strip())
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+def _csv_rows(data: bytes) -> list[tuple[int, list]]:
+    text = decode_text(data)
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = []
+    for number, values in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+        cells = [v.strip() for v in values]
+        if any(cells):
+            rows.append((number, cells))
+    return rows
+
+
+def parse_date(value) -> date | None:
+    """A date cell or dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, yyyy-mm-dd); '' is None; else ValueError."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def fold(text: str) -> str:
+    """Case- and spacing-insensitive key for matching headers and names (diacritics kept)."""
+    return " ".join(unicodedata.normalize("NFC", str(text)).replace("*", " ").lower().split())

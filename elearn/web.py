@@ -1,0 +1,73 @@
+"""Helpers shared by the blueprints: role declarations, the current session, safe redirects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import wraps
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from elearn.accounts.models import Role
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+PUBLIC = "public"
+
+
+def roles_required(*roles: Role) -> Callable:
+    """Declares which roles may open a view; the security tests read `allowed_roles` off every endpoint."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+            if roles and not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = (
+            frozenset(r.value for r in roles) if roles else frozenset(r.value for r in Role)
+        )
+        return wrapped
+
+    return decorator
+
+
+def public(view):
+    """Marks a view that needs no login (login page, health check, certificate verification)."""
+    view.allowed_roles = PUBLIC
+    return view
+
+
+def today() -> date:
+    """Today in Vietnam, where the officers are (the server may run in UTC)."""
+    return datetime.now(LOCAL_TZ).date()
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site relative paths: `next=//evil.example` or `https://evil.example` fall back to default."""
+    if not target:
+        return default
+    target = target.replace("\\", "/").strip()
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def int_arg(name: str, default: int | None = None) -> int | None:
+    value = request.args.get(name, "")
+    try:
+        return int(value) if value.strip() else default
+    except ValueError:
+        return default
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """WTForms select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -1,0 +1,87 @@
+"""The Alembic migrations build exactly the models' schema, and seed-demo is deterministic and idempotent."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import elearn.models  # noqa: F401
+from elearn import migrations
+from elearn.accounts.models import User
+from elearn.db import Base, make_engine
+from elearn.officers.models import Officer, Position
+from elearn.officers.services import OfficerFilter, list_officers
+from elearn.orgs.models import OrgUnit
+from elearn.seed import seed_demo
+
+DAY = date(2026, 11, 22)
+
+
+def test_migrations_match_models(engine):
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    assert diff == []
+
+
+def test_downgrade_and_upgrade_again(tmp_path):
+    if os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("runs on a throwaway SQLite file")
+    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    migrations.upgrade(url)
+    migrations.downgrade(url, "base")
+    migrations.upgrade(url)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('seed') / 'demo.sqlite3'}"
+    migrations.upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        assert seed_demo(session)
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+def _fingerprint(session: Session) -> tuple:
+    return (
+        session.scalar(select(func.count()).select_from(OrgUnit)),
+        session.scalar(select(func.count()).select_from(Officer)),
+        session.scalar(select(func.count()).select_from(Position)),
+        tuple(session.scalars(select(Officer.full_name).order_by(Officer.id).limit(5))),
+    )
+
+
+def test_demo_federation_shape(seeded):
+    with Session(seeded) as session:
+        units, officers, positions, _ = _fingerprint(session)
+        assert 300 <= units <= 340 and 2500 <= officers <= 3500 and positions > officers
+        upper = session.scalar(select(func.count()).select_from(OrgUnit).where(OrgUnit.depth == 1))
+        assert upper == 20
+        emails = set(session.scalars(select(User.email)))
+        assert emails == {"admin@demo.vn", "trainer@demo.vn", "staff@demo.vn", "officer@demo.vn"}
+        staff = session.scalar(select(User).where(User.email == "staff@demo.vn"))
+        assert staff.unit.depth == 1
+        new = list_officers(session, staff, OfficerFilter(new_in_term=True), today=DAY).total
+        assert 0 < new < list_officers(session, staff, OfficerFilter(), today=DAY).total
+
+
+def test_seed_is_idempotent_and_deterministic(seeded, tmp_path):
+    with Session(seeded) as session:
+        before = _fingerprint(session)
+        assert seed_demo(session) is False
+        assert _fingerprint(session) == before
+    url = f"sqlite:///{tmp_path / 'again.sqlite3'}"
+    migrations.upgrade(url)
+    other = make_engine(url)
+    with Session(other) as session:
+        seed_demo(session)
+        assert _fingerprint(session) == before
+    other.dispose()
