@@ -110,7 +110,7 @@ PRIVATE_NAMES = [
     "Công ty Cổ phần In {p}",
 ]
 FDI_NAMES = [
-    "Công ty TNHH Điện tử Canon {p}",
+    "Công ty TNHH Điện tử Quốc tế {p}",
     "Công ty TNHH Linh kiện Điện tử {p}",
     "Công ty TNHH Sản xuất Ô tô {p}",
     "Công ty TNHH Nhựa Kỹ thuật {p}",

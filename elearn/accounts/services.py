@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from elearn.accounts.models import LoginSession, Role, User
 from elearn.audit.services import record
 from elearn.authz import require_role
+from elearn.db import contains_pattern
 from elearn.errors import Conflict, NotFound, ValidationError
 from elearn.officers.models import Officer
 from elearn.orgs.models import OrgUnit
@@ -214,7 +215,7 @@ def list_users(session: Session, actor: User, q: str = "") -> list[User]:
     require_role(actor, Role.ADMIN)
     stmt = select(User).order_by(User.role, User.email)
     if q.strip():
-        pattern = "%" + q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = contains_pattern(q.strip().lower())
         stmt = stmt.where(
             func.lower(User.email).like(pattern, escape="\\") | User.full_name.ilike(pattern, escape="\\")
         )

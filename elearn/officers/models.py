@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from elearn.db import Base, utcnow
 from elearn.orgs.models import OrgUnit, Term
+
+
+def search_key(text: str) -> str:
+    """Lower case, no diacritics, single spaces: "Đặng  Thị Ánh" -> "dang thi anh"."""
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.lower().split())
 
 
 class PositionTitle(Base):
@@ -29,6 +37,8 @@ class Officer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(30), unique=True)  # stable key for imports
     full_name: Mapped[str] = mapped_column(String(200), index=True)
+    # full_name without case or diacritics ("nguyen thi thanh tung"): phones often type without accents.
+    search_key: Mapped[str] = mapped_column(String(200), index=True, default="")
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     gender: Mapped[str | None] = mapped_column(String(3))
     phone: Mapped[str | None] = mapped_column(String(30))
@@ -39,6 +49,11 @@ class Officer(Base):
     positions: Mapped[list[Position]] = relationship(
         back_populates="officer", order_by="Position.start_date.desc()", cascade="all, delete-orphan"
     )
+
+    @validates("full_name")
+    def _keep_search_key(self, _key: str, value: str) -> str:
+        self.search_key = search_key(value)
+        return value
 
     def __repr__(self) -> str:
         return f"<Officer {self.code}>"
@@ -51,7 +66,17 @@ class Position(Base):
     __table_args__ = (
         UniqueConstraint("officer_id", "unit_id", "title_id", "term_id", name="uq_position_natural"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
-        Index("ix_position_unit_term", "unit_id", "term_id"),
+        # Covers the registry's subtree counts: units -> positions without touching the table rows.
+        Index(
+            "ix_position_unit_cover",
+            "unit_id",
+            "officer_id",
+            "start_date",
+            "end_date",
+            "title_id",
+            "full_time",
+            "term_id",
+        ),
         Index("ix_position_officer_term", "officer_id", "term_id"),
     )
 

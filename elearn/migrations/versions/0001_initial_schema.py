@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 16:37:47.570475
+Create Date: 2026-11-22 16:47:32.967422
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=30), nullable=False),
     sa.Column('full_name', sa.String(length=200), nullable=False),
+    sa.Column('search_key', sa.String(length=200), nullable=False),
     sa.Column('date_of_birth', sa.Date(), nullable=True),
     sa.Column('gender', sa.String(length=3), nullable=True),
     sa.Column('phone', sa.String(length=30), nullable=True),
@@ -35,6 +36,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('officer', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_officer_full_name'), ['full_name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_officer_search_key'), ['search_key'], unique=False)
 
     op.create_table('position_title',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -115,7 +117,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('position', schema=None) as batch_op:
         batch_op.create_index('ix_position_officer_term', ['officer_id', 'term_id'], unique=False)
-        batch_op.create_index('ix_position_unit_term', ['unit_id', 'term_id'], unique=False)
+        batch_op.create_index('ix_position_unit_cover', ['unit_id', 'officer_id', 'start_date', 'end_date', 'title_id', 'full_time', 'term_id'], unique=False)
 
     op.create_table('user_account',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -179,7 +181,7 @@ def downgrade() -> None:
     op.drop_table('audit_event')
     op.drop_table('user_account')
     with op.batch_alter_table('position', schema=None) as batch_op:
-        batch_op.drop_index('ix_position_unit_term')
+        batch_op.drop_index('ix_position_unit_cover')
         batch_op.drop_index('ix_position_officer_term')
 
     op.drop_table('position')
@@ -192,6 +194,7 @@ def downgrade() -> None:
     op.drop_table('sector')
     op.drop_table('position_title')
     with op.batch_alter_table('officer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_officer_search_key'))
         batch_op.drop_index(batch_op.f('ix_officer_full_name'))
 
     op.drop_table('officer')
