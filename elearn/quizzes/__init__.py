@@ -1,0 +1,1 @@
+"""quizzes feature package."""

@@ -1,0 +1,61 @@
+"""Turning uploaded bytes into text, refusing what we must not guess at."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from elearn.errors import ImportFailed, RowError
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+# RowError.line 0 means "the file as a whole".
+FILE_LEVEL = 0
+
+
+def size_error(size: int, max_bytes: int) -> ImportFailed:
+    return ImportFailed(
+        [
+            RowError(
+                FILE_LEVEL,
+                f"Tệp quá lớn ({_mb(size)}); giới hạn là {_mb(max_bytes)}. Hãy chia thành nhiều tệp nhỏ hơn.",
+            )
+        ]
+    )
+
+
+def _mb(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB".replace(".", ",")
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+def decode_upload(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """UTF-8 text (a leading BOM is dropped, NFC-normalised), or ImportFailed. Never guesses."""
+    if len(data) > max_bytes:
+        raise size_error(len(data), max_bytes)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportFailed(
+            [
+                RowError(
+                    line,
+                    f"Tệp không phải UTF-8 (byte 0x{data[exc.start]:02X} không hợp lệ). "
+                    "Hãy lưu lại tệp với bảng mã UTF-8 rồi tải lên lại.",
+                )
+            ]
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ImportFailed(
+            [
+                RowError(
+                    line,
+                    "Tệp không phải UTF-8 (có ký tự NUL, có thể là UTF-16). "
+                    "Hãy lưu lại tệp với bảng mã UTF-8 rồi tải lên lại.",
+                )
+            ]
+        )
+    text = text.removeprefix("\ufeff")
+    return unicodedata.normalize("NFC", text)
