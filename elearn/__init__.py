@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
@@ -77,9 +78,12 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.home.views import bp as home_bp
     from elearn.officers.views import bp as officers_bp
     from elearn.orgs.views import bp as orgs_bp
+    from elearn.seed_context import FEATURES
 
     for bp in (accounts_bp, admin_bp, home_bp, officers_bp, orgs_bp):
         app.register_blueprint(bp)
+    for feature in FEATURES:
+        app.register_blueprint(importlib.import_module(f"elearn.{feature}.views").bp)
 
 
 def _wants_json() -> bool:

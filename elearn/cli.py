@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -18,6 +19,11 @@ def _url() -> str:
 
 
 def register_cli(app: Flask) -> None:
+    from elearn.seed_context import FEATURES
+
+    for feature in FEATURES:
+        importlib.import_module(f"elearn.{feature}.cli").register(app)
+
     @app.cli.group("db", help="Lược đồ cơ sở dữ liệu (Alembic).")
     def db_group():
         pass

@@ -2,5 +2,17 @@
 
 from elearn.accounts.models import LoginSession, User  # noqa: F401
 from elearn.audit.models import AuditEvent  # noqa: F401
+from elearn.classes.models import Attendance, ClassMember, ClassSession, ClassTrainer, TrainingClass  # noqa: F401
+from elearn.courses.models import (  # noqa: F401
+    Attachment,
+    Course,
+    CourseEditor,
+    Enrolment,
+    Lesson,
+    LessonProgress,
+    Module,
+    Programme,
+    ProgrammeCourse,
+)
 from elearn.officers.models import Officer, Position, PositionTitle  # noqa: F401
 from elearn.orgs.models import OrgUnit, Sector, Term, UnitKind  # noqa: F401

@@ -6,6 +6,7 @@ officers with positions in two terms, and one demo account per role (password de
 
 from __future__ import annotations
 
+import importlib
 import random
 from datetime import date, timedelta
 
@@ -18,6 +19,8 @@ from elearn.officers.models import Officer, Position, PositionTitle
 from elearn.orgs.models import OrgUnit, Sector, Term, UnitKind
 from elearn.orgs.services import create_unit
 from elearn.reference import ensure_reference_data
+from elearn.seed_context import FEATURES, SeedContext
+from elearn.web import today
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105  (the documented demo password, demo data only)
 DEMO_ACCOUNTS = [
@@ -225,8 +228,10 @@ def seed_demo(session: Session, *, only_if_empty: bool = True) -> bool:
     if only_if_empty and not is_empty(session):
         return False
     ensure_reference_data(session)
-    _Builder(session).build()
-    session.flush()
+    ctx = _Builder(session).build()
+    for feature in FEATURES:
+        importlib.import_module(f"elearn.{feature}.seed").seed_demo(session, ctx)
+        session.flush()
     return True
 
 
@@ -242,7 +247,7 @@ class _Builder:
         self.used_unit_names: set[str] = set()
         self.pending: list[tuple[Officer, list[dict]]] = []
 
-    def build(self) -> None:
+    def build(self) -> SeedContext:
         city = create_unit(
             self.s,
             code="HN",
@@ -286,7 +291,10 @@ class _Builder:
             if code == "HN-KCN":
                 demo_staff_unit = upper
         self._flush_officers()
-        self._accounts(demo_staff_unit)
+        users, officer = self._accounts(demo_staff_unit)
+        return SeedContext(
+            today=today(), city=city, staff_unit=demo_staff_unit, users=users, demo_officer=officer
+        )
 
     def _members(self, sector: str) -> int:
         low, high = {"HCSN": (15, 400), "DNNN": (40, 1500), "NGOAI_NN": (10, 1200), "FDI": (200, 9000)}[
@@ -377,7 +385,7 @@ class _Builder:
         self.s.add_all([Position(officer_id=o.id, **p) for o, positions in self.pending for p in positions])
         self.s.flush()
 
-    def _accounts(self, staff_unit: OrgUnit) -> None:
+    def _accounts(self, staff_unit: OrgUnit) -> tuple[dict, Officer]:
         # The demo officer: chair of a large FDI grassroots union under the demo staff's union, re-elected.
         cdcs = self.s.scalars(
             select(OrgUnit).where(OrgUnit.parent_id == staff_unit.id).order_by(OrgUnit.member_count.desc())
@@ -415,8 +423,9 @@ class _Builder:
                 ),
             ]
         )
+        users = {}
         for email, name, role in DEMO_ACCOUNTS:
-            create_user(
+            users[role.value] = create_user(
                 self.s,
                 None,
                 email=email,
@@ -428,6 +437,7 @@ class _Builder:
                 must_change_password=False,
             )
         self.s.flush()
+        return users, officer
 
 
 def _days(n: int) -> timedelta:

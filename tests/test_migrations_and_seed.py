@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 import elearn.models  # noqa: F401
@@ -23,9 +23,30 @@ from elearn.seed import seed_demo
 DAY = date(2026, 11, 22)
 
 
-def test_migrations_match_models(engine):
+@pytest.fixture
+def fresh_url(tmp_path):
+    """An empty database of the kind under test, for the migrations alone."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    base, name = url.rsplit("/", 1)
+    admin = make_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}_fresh"'))
+        conn.execute(text(f'CREATE DATABASE "{name}_fresh"'))
+    yield f"{base}/{name}_fresh"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}_fresh" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_migrations_match_models(fresh_url):
+    migrations.upgrade(fresh_url)
+    engine = make_engine(fresh_url)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    engine.dispose()
     assert diff == []
 
 

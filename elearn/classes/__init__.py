@@ -1,0 +1,1 @@
+"""Blended classes: sessions, attendance, completion."""

@@ -1,0 +1,9 @@
+"""`flask --app app ...` commands of the classes feature."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """No commands yet."""

@@ -1,0 +1,1 @@
+"""Courses, lessons and the learner flow."""

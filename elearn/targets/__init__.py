@@ -1,0 +1,1 @@
+"""Standardization targets, class quotas and dashboards."""
