@@ -32,3 +32,4 @@ from elearn.quizzes.models import (  # noqa: F401
     QuestionVersion,
     Tag,
 )
+from elearn.quizzes.quiz_models import AttemptQuestion, Quiz, QuizAttempt, QuizSlot  # noqa: F401
