@@ -10,7 +10,7 @@ from flask_babel import format_date, format_datetime
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from elearn import db, security
+from elearn import db, ops, security
 from elearn.config import load_config
 from elearn.errors import DomainError
 from elearn.extensions import babel, csrf, limiter, login_manager
@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     account_services.HASH_METHOD["method"] = app.config["PASSWORD_HASH_METHOD"]
 
     db.init_app(app)
+    ops.init_app(app)
     security.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -58,6 +58,35 @@ def register_cli(app: Flask) -> None:
         session.commit()
         click.echo("Đã nạp dữ liệu mẫu." if created else "Đã có dữ liệu; không nạp lại dữ liệu mẫu.")
 
+    @app.cli.command(
+        "backup", help="Sao lưu cơ sở dữ liệu (SQLite: bản sao trực tuyến; PostgreSQL: hướng dẫn pg_dump)."
+    )
+    @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+    def backup(output_dir):
+        from elearn.ops import backup_sqlite, pg_dump_instructions
+
+        if not _url().startswith("sqlite"):
+            click.echo(pg_dump_instructions(_url()))
+            return
+        target = backup_sqlite(_url(), output_dir or Path(current_app.instance_path) / "backups")
+        click.echo(f"Đã sao lưu vào {target} ({target.stat().st_size // 1024} KB).")
+
+    @app.cli.command("restore", help="Khôi phục cơ sở dữ liệu SQLite từ một bản sao lưu.")
+    @click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.confirmation_option(prompt="Dữ liệu hiện tại sẽ bị thay thế. Tiếp tục?")
+    def restore(backup_file):
+        from elearn.ops import restore_sqlite
+
+        if not _url().startswith("sqlite"):
+            click.echo("Với PostgreSQL hãy dùng pg_restore (xem: flask --app app backup).", err=True)
+            sys.exit(2)
+        try:
+            restore_sqlite(_url(), backup_file)
+        except ValueError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+        click.echo(f"Đã khôi phục từ {backup_file}.")
+
     @app.cli.command("demo-logins", help="In các tài khoản mẫu.")
     def demo_logins():
         from elearn.seed import demo_logins as logins

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from elearn.accounts.models import Role
 from elearn.db import get_session
@@ -36,10 +38,13 @@ def index():
 @bp.route("/healthz")
 @public
 def healthz():
-    from sqlalchemy import text
-
-    get_session().execute(text("SELECT 1"))
-    return {"status": "ok"}
+    """For load balancers and monitoring: 200 when the database answers, 503 otherwise."""
+    try:
+        get_session().execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        get_session().rollback()
+        return {"status": "error", "database": "unavailable"}, 503
+    return {"status": "ok", "database": "ok"}
 
 
 @bp.route("/favicon.ico")
