@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from elearn.authz import scope_root, unit_in_scope
-from elearn.errors import Conflict, Forbidden
+from elearn.errors import Conflict, Forbidden, ValidationError
 from elearn.orgs import services
 from tests import factories
 
@@ -98,3 +98,85 @@ def test_unit_pages_respect_scope(auth, client, world):
 def test_current_term(db, world):
     assert services.current_term(db, date(2026, 11, 22)).code == "2025-2030"
     assert services.current_term(db, date(2024, 5, 1), level=4).code == "2020-2025"
+
+
+def _data(db, name="Công đoàn Công ty TNHH Mới", **kw) -> services.UnitData:
+    values = dict(
+        name=name,
+        kind_id=factories.kind(db, "CDCS").id,
+        sector_id=factories.sector(db, "FDI").id,
+        member_count=120,
+        valid_from=date(2026, 1, 1),
+        valid_to=None,
+    )
+    values.update(kw)
+    return services.UnitData(**values)
+
+
+def test_staff_add_and_edit_units_in_their_subtree(db, world):
+    unit = services.add_child_unit(db, world.staff_a, world.a.id, "test-a3", _data(db))
+    assert unit.path.startswith(world.a.path) and unit.code == "TEST-A3" and unit.member_count == 120
+    services.update_unit(
+        db, world.staff_a, unit.id, _data(db, name="Công đoàn Công ty TNHH Mới Đổi Tên", member_count=130)
+    )
+    assert unit.name.endswith("Đổi Tên")
+    with pytest.raises(Forbidden):
+        services.add_child_unit(db, world.staff_a, world.b.id, "TEST-B9", _data(db))
+    with pytest.raises(Forbidden):
+        services.update_unit(db, world.staff_a, world.a.id, _data(db))  # their own scope root
+    with pytest.raises(Forbidden):
+        services.update_unit(db, world.staff_b, unit.id, _data(db))
+
+
+def test_dissolving_a_unit_names_its_successor(db, world):
+    services.update_unit(
+        db,
+        world.admin,
+        world.a2.id,
+        _data(
+            db,
+            name=world.a2.name,
+            valid_from=date(2020, 1, 1),
+            valid_to=date(2025, 6, 30),
+            successor_code="test-a1",
+        ),
+    )
+    assert world.a2.successor_id == world.a1.id and not world.a2.is_active_on(date(2026, 1, 1))
+    with pytest.raises(ValidationError, match="kế thừa"):
+        services.update_unit(
+            db, world.admin, world.a.id, _data(db, name=world.a.name, successor_code="TEST-A1")
+        )
+    with pytest.raises(ValidationError, match="sau ngày bắt đầu"):
+        services.update_unit(db, world.admin, world.a2.id, _data(db, valid_to=date(2020, 1, 1)))
+
+
+def test_terms_are_data(db, world):
+    term = services.create_term(db, world.admin, "2030-2035", "", date(2030, 7, 1), date(2035, 6, 30), None)
+    assert term.name == "Nhiệm kỳ 2030-2035"
+    assert services.current_term(db, date(2031, 1, 1)).code == "2030-2035"
+    with pytest.raises(Forbidden):
+        services.create_term(db, world.staff_a, "2035-2040", "", date(2035, 7, 1), date(2040, 6, 30), None)
+    with pytest.raises(ValidationError):
+        services.create_term(db, world.admin, "2035", "", date(2035, 7, 1), date(2040, 6, 30), None)
+
+
+def test_unit_form_through_the_web(auth, client, world, db):
+    auth.login("staff-a@test.vn")
+    page = client.get(f"/units/{world.a.id}/new")
+    assert page.status_code == 200 and "Thêm đơn vị trực thuộc" in page.get_data(as_text=True)
+    response = auth.post(
+        f"/units/{world.a.id}/new",
+        {
+            "code": "TEST-A4",
+            "name": "Công đoàn Công ty Cổ phần Sông Hồng",
+            "kind_id": str(factories.kind(db, "CDCS").id),
+            "sector_id": "0",
+            "member_count": "80",
+            "valid_from": "",
+            "valid_to": "",
+            "successor_code": "",
+            "serial_prefix": "",
+        },
+    )
+    assert response.status_code == 302
+    assert services.find_unit_by_code(db, "TEST-A4").parent_id == world.a.id
