@@ -59,6 +59,7 @@ def build(engine, n_officers: int, n_units: int, seed: int = 7) -> None:
             path="/1/",
             depth=0,
             member_count=0,
+            sector_id=None,  # every row must carry every key: executemany takes the keys of the first row
         )
     ]
     grassroots = []
@@ -76,6 +77,7 @@ def build(engine, n_officers: int, n_units: int, seed: int = 7) -> None:
                 path=f"/1/{uid}/",
                 depth=1,
                 member_count=0,
+                sector_id=None,
             )
         )
         for g in range(per_upper):
