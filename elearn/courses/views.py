@@ -1,7 +1,184 @@
-"""Web pages of the courses feature."""
+"""Learner pages: catalogue, programmes, course page, lesson page, progress, attachments."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from elearn.accounts.models import Role
+from elearn.courses import services
+from elearn.courses.manage_views import bp as manage_bp
+from elearn.courses.models import DELIVERY_LABELS
+from elearn.db import get_session, utcnow
+from elearn.errors import DomainError, NotFound
+from elearn.html import video_embed_url
+from elearn.web import roles_required
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
+bp.register_blueprint(manage_bp)
+
+
+def attachments_dir() -> Path:
+    return Path(current_app.instance_path) / "attachments"
+
+
+@bp.app_context_processor
+def _labels():
+    return {"DELIVERY_LABELS": DELIVERY_LABELS}
+
+
+@bp.route("/")
+@roles_required()
+def catalogue():
+    q = request.args.get("q", "")[:100]
+    entries = services.catalogue(get_session(), current_user, q)
+    return render_template("courses/catalogue.html", entries=entries, q=q)
+
+
+@bp.route("/programmes")
+@roles_required()
+def programmes():
+    return render_template("courses/programmes.html", programmes=services.programmes(get_session()))
+
+
+@bp.route("/programmes/<int:programme_id>")
+@roles_required()
+def programme(programme_id: int):
+    db = get_session()
+    item = services.get_programme(db, programme_id)
+    status = services.programme_status(db, current_user, item)
+    return render_template(
+        "courses/programme.html",
+        programme=item,
+        status=status,
+        completed=bool(status) and all(status.values()),
+    )
+
+
+@bp.route("/<int:course_id>")
+@roles_required()
+def course(course_id: int):
+    db = get_session()
+    item = services.get_course(db, course_id)
+    enrolment = services.enrolment_of(db, current_user.officer_id, item.id)
+    access = services.read_access(db, current_user, item, enrolment)
+    if access is None and not current_user.has_role(Role.OFFICER):
+        raise NotFound("Không tìm thấy chuyên đề.")
+    outline = services.course_outline(db, item, current_user.officer_id)
+    continue_id = None
+    if enrolment is not None:
+        mine = [m for m in services.my_courses(db, current_user.officer_id) if m.course.id == item.id]
+        continue_id = mine[0].continue_lesson_id if mine else None
+    return render_template(
+        "courses/course.html",
+        course=item,
+        outline=outline,
+        access=access,
+        enrolment=enrolment,
+        continue_id=continue_id,
+        programmes=services.programmes_of(db, item.id),
+        can_edit=services.can_edit(db, current_user, item),
+        form=FlaskForm(),
+    )
+
+
+@bp.route("/<int:course_id>/enrol", methods=["POST"])
+@roles_required(Role.OFFICER)
+def enrol(course_id: int):
+    db = get_session()
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            services.enrol_self(db, current_user, course_id, utcnow())
+        except DomainError as exc:
+            db.rollback()
+            flash(exc.message, "error")
+        else:
+            db.commit()
+            flash("Bạn đã ghi danh chuyên đề. Chúc bạn học tốt!", "success")
+    return redirect(url_for("courses.course", course_id=course_id))
+
+
+@bp.route("/lessons/<int:lesson_id>")
+@roles_required()
+def lesson(lesson_id: int):
+    db = get_session()
+    item, enrolment, access = services.open_lesson(db, current_user, lesson_id, utcnow())
+    course_item = item.module.course
+    if access == services.ENROL:
+        flash("Hãy ghi danh chuyên đề để học bài này.", "error")
+        return redirect(url_for("courses.course", course_id=course_item.id))
+    outline = services.course_outline(db, course_item, current_user.officer_id)
+    db.commit()
+    previous, following = outline.neighbours(item.id)
+    done = any(entry.id == item.id and entry.done for module in outline.modules for entry in module.lessons)
+    return render_template(
+        "courses/lesson.html",
+        lesson=item,
+        course=course_item,
+        outline=outline,
+        previous=previous,
+        following=following,
+        done=done,
+        learner=current_user.officer_id is not None and enrolment is not None,
+        embed_url=video_embed_url(item.video_url),
+        form=FlaskForm(),
+    )
+
+
+@bp.route("/lessons/<int:lesson_id>/done", methods=["POST"])
+@roles_required(Role.OFFICER)
+def mark_done(lesson_id: int):
+    db = get_session()
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        flash("Phiên làm việc đã hết hạn. Hãy tải lại trang và thử lại.", "error")
+        return redirect(url_for("courses.lesson", lesson_id=lesson_id))
+    services.mark_done(db, current_user, lesson_id, utcnow())
+    db.commit()
+    flash("Đã ghi nhận bạn học xong bài này.", "success")
+    outline_next = request.form.get("next_id", type=int)
+    if outline_next:
+        return redirect(url_for("courses.lesson", lesson_id=outline_next))
+    return redirect(url_for("courses.course", course_id=services.get_lesson(db, lesson_id).module.course_id))
+
+
+@bp.route("/lessons/<int:lesson_id>/done.json", methods=["POST"])
+@roles_required(Role.OFFICER)
+def mark_done_json(lesson_id: int):
+    db = get_session()
+    progress = services.mark_done(db, current_user, lesson_id, utcnow())
+    db.commit()
+    return jsonify(
+        {
+            "done": True,
+            "percent": progress.percent,
+            "done_lessons": progress.done_lessons,
+            "total_lessons": progress.total_lessons,
+            "completed": progress.completed,
+            "modules": {str(m.module_id): m.percent for m in progress.modules},
+        }
+    )
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@roles_required()
+def attachment(attachment_id: int):
+    item = services.get_attachment(get_session(), current_user, attachment_id)
+    path = attachments_dir() / item.stored_name
+    if not path.is_file():
+        raise NotFound("Tệp đính kèm không còn trên máy chủ.")
+    return send_file(path, mimetype=item.mimetype, as_attachment=True, download_name=item.filename, max_age=0)
