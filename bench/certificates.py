@@ -6,19 +6,28 @@ Prints one JSON object. The inputs look like one real batch: every certificate h
 birth, serial, course and signed token, while the issuing unit, place and signer are shared. Tokens are signed
 before the timed loops, so the figures are for rendering alone; token signing is timed on its own.
 
-The verification-through-gunicorn part is not here yet: add it as a function next to bench_render and
-bench_tokens that returns its own dict, and merge its result in main().
+bench_verification serves the real app with gunicorn (2 sync workers, a free port, a throwaway SQLite database
+holding one issued certificate, rate limits off) and measures GET /v/<token> per second (signature check, one
+indexed query, the page, one log row committed), against a minimal Flask page on the same gunicorn settings
+(the ceiling). Client threads open a new connection per request, as sync workers close them.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
+import os
 import random
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
+import threading
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -138,11 +147,183 @@ def bench_tokens(base_url: str, count: int = 1000) -> dict:
     }
 
 
+CEILING_APP = """from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/v/<token>")
+def page(token):
+    return "<!doctype html><title>ok</title><p>Hợp lệ</p>"
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _prepare_verify_db(root: Path) -> str:
+    """A throwaway database with one issued certificate; returns its token."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    import elearn.models  # noqa: F401
+    from elearn import migrations
+    from elearn.certificates.issuing import Issuer, issue
+    from elearn.certificates.models import CertificateType
+    from elearn.courses.models import Course, Lesson, Module
+    from elearn.courses.progress import mark_lesson_done
+    from elearn.db import Base, make_engine
+    from elearn.officers.models import Officer
+    from elearn.orgs.models import UnitKind
+    from elearn.orgs.services import create_unit
+    from elearn.reference import ensure_reference_data
+
+    url = f"sqlite:///{root / 'bench.sqlite3'}"
+    migrations.upgrade(url)
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    now = datetime(2026, 11, 22, 2, 0)
+    with Session(engine) as session:
+        ensure_reference_data(session)
+        kind = session.scalar(select(UnitKind).where(UnitKind.code == "LDLD_TINH"))
+        unit = create_unit(
+            session, code="HN", name="Liên đoàn Lao động Thành phố Hà Nội", kind=kind, serial_prefix="HN"
+        )
+        course = Course(code="TLTT", title=COURSES[0], hours=16)
+        course.modules.append(Module(position=1, title="Học phần 1"))
+        course.modules[0].lessons.append(Lesson(position=1, slug="bai-1", title="Bài 1"))
+        officer = Officer(code="B1", full_name="Nguyễn Thị Thanh Tùng", date_of_birth=date(1985, 3, 12))
+        ctype = CertificateType(
+            code="BDNV",
+            name="Bồi dưỡng nghiệp vụ công tác công đoàn",
+            issuing_unit_id=unit.id,
+            signer_name="Trần Văn Hùng",
+            signer_title="Chủ tịch",
+            place="Hà Nội",
+        )
+        session.add_all([course, officer])
+        session.flush()
+        ctype.course_id = course.id
+        session.add(ctype)
+        session.flush()
+        mark_lesson_done(session, officer.id, course.modules[0].lessons[0].id, now)
+        issuer = Issuer(str(root / "instance"), "https://daotao.congdoan.vn", now.date(), now)
+        cert, _ = issue(session, None, type_id=ctype.id, officer_id=officer.id, class_id=None, issuer=issuer)
+        session.commit()
+        token = cert.token
+    engine.dispose()
+    return token
+
+
+def _serve(args: list[str], cwd: Path, env: dict, port: int) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        *args,
+    ]
+    log = open(cwd / f"gunicorn-{port}.log", "wb")  # noqa: SIM115 (the server outlives this function)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=log)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"gunicorn did not start: {(cwd / f'gunicorn-{port}.log').read_text()[-2000:]}")
+
+
+def _load(port: int, path: str, seconds: float, clients: int, expect: bytes) -> float:
+    """Requests per second over `seconds` from `clients` threads, after a short warm-up."""
+    counts = [0] * clients
+    errors: list[bytes] = []
+    stop = 0.0
+
+    def run(index: int) -> None:
+        while time.monotonic() < stop:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", path)
+            body = conn.getresponse().read()
+            conn.close()
+            if expect not in body:
+                errors.append(body)
+                return
+            counts[index] += 1
+
+    for _ in range(20):  # warm-up: imports, caches, the first connection to the database
+        run_once = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        run_once.request("GET", path)
+        run_once.getresponse().read()
+        run_once.close()
+    stop = time.monotonic() + seconds
+    started = time.perf_counter()
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise RuntimeError(f"{len(errors)} unexpected pages, e.g. {errors[0][:200]!r}")
+    return sum(counts) / elapsed
+
+
+def bench_verification(seconds: float = 4.0, clients: int = 4) -> dict:
+    root = Path(tempfile.mkdtemp(prefix="elearn-bench-"))
+    try:
+        token = _prepare_verify_db(root)
+        (root / "ceiling.py").write_text(CEILING_APP, encoding="utf-8")
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{root / 'bench.sqlite3'}",
+            "SECRET_KEY": "bench",
+            "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+        }
+        results = {}
+        for label, args, expect in (
+            ("ceiling", ["ceiling:app"], "Hợp lệ".encode()),
+            ("verify", ["elearn:create_app({'RATELIMIT_ENABLED': False})"], b'verdict-valid"'),
+        ):
+            port = _free_port()
+            process = _serve(args, root, env, port)
+            try:
+                results[label] = _load(port, f"/v/{token}", seconds, clients, expect)
+            except RuntimeError:
+                sys.stderr.write((root / f"gunicorn-{port}.log").read_text()[-3000:])
+                raise
+            finally:
+                process.terminate()
+                process.wait(timeout=20)
+        return {
+            "gunicorn": "2 sync workers, new connection per request",
+            "client_threads": clients,
+            "seconds": seconds,
+            "ceiling_pages_per_second": round(results["ceiling"], 1),
+            "verifications_per_second": round(results["verify"], 1),
+            "percent_of_ceiling": round(100 * results["verify"] / results["ceiling"], 1),
+        }
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--renders", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--base-url", default="https://daotao.congdoan.vn")
+    parser.add_argument("--verify-seconds", type=float, default=4.0)
+    parser.add_argument("--skip-verify", action="store_true", help="only the PDF and token figures")
     args = parser.parse_args(argv)
     batch = make_batch(args.renders, args.base_url)
     typical_url = batch[0][1]
@@ -151,6 +332,8 @@ def main(argv: list[str] | None = None) -> None:
         "typical": {"url_chars": len(typical_url), "qr_version": encode_url(typical_url).version},
         "token": bench_tokens(args.base_url),
     }
+    if not args.skip_verify:
+        report["verification"] = bench_verification(args.verify_seconds)
     print(json.dumps(report, ensure_ascii=False, indent=2))
 
 

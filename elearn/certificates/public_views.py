@@ -1,0 +1,68 @@
+"""Public pages for verifiers: no login, rate-limited per address, every verification logged."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, render_template, request
+
+from elearn.certificates import keys
+from elearn.certificates.blueprint import bp
+from elearn.certificates.tokens import public_keys_json
+from elearn.certificates.verification import Verification, log, verify_serial, verify_token
+from elearn.db import get_session, utcnow
+from elearn.extensions import limiter
+from elearn.web import public, today
+
+
+def _verify_limit() -> str:
+    return current_app.config.get("RATELIMIT_VERIFY", "30 per minute")
+
+
+# One budget per address across the page, the serial search and the API.
+verify_limit = limiter.shared_limit(_verify_limit, scope="certificate-verify")
+
+
+def _logged(channel: str, check) -> Verification:
+    db = get_session()
+    result = check(db)
+    db.rollback()  # end the read-only transaction: the log insert then starts a fresh write transaction
+    if log(db, channel, result, utcnow(), current_app.config.get("VERIFY_LOG_MAX_DELAY", 1.0)):
+        db.commit()
+    return result
+
+
+@bp.route("/v/<cert_token>")
+@verify_limit
+@public
+def verify(cert_token: str):
+    result = _logged("web", lambda db: verify_token(db, cert_token, today()))
+    return render_template("certificates/verify.html", result=result, serial_query=None)
+
+
+@bp.route("/v")
+@verify_limit
+@public
+def verify_by_serial():
+    serial = request.args.get("serial", "").strip()
+    result = None
+    if serial:
+        result = _logged("serial", lambda db: verify_serial(db, serial, today()))
+    return render_template("certificates/verify.html", result=result, serial_query=serial)
+
+
+@bp.route("/api/v1/verify/<cert_token>")
+@verify_limit
+@public
+def verify_api(cert_token: str):
+    result = _logged("api", lambda db: verify_token(db, cert_token, today()))
+    response = jsonify(result.as_json())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/.well-known/certificate-keys.json")
+@public
+def public_keys():
+    response = jsonify(public_keys_json(keys.public_keys(get_session())))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
