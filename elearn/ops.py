@@ -61,7 +61,8 @@ def init_app(app: Flask) -> None:
                 extra={
                     "fields": {
                         "method": request.method,
-                        "path": request.path,
+                        # The route pattern, not the path: /v/<token> paths carry a certificate holder's data.
+                        "route": request.url_rule.rule if request.url_rule else None,
                         "status": response.status_code,
                         "ms": round(
                             (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 1

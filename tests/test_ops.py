@@ -81,7 +81,15 @@ def test_request_id_is_returned_and_logged(client, caplog):
     generated = client.get("/login", headers={"X-Request-ID": "bad id with spaces"}).headers["X-Request-ID"]
     assert len(generated) == 32
     record = next(r for r in caplog.records if r.name == "elearn.request")
-    assert record.fields["path"] == "/login" and record.fields["status"] == 200
+    assert record.fields["route"] == "/login" and record.fields["status"] == 200
+
+
+def test_log_lines_name_routes_not_paths_with_tokens(client, caplog):
+    caplog.set_level(logging.INFO, logger="elearn.request")
+    client.get("/v/Nguyen-Thi-Thanh-Tung-token")
+    routes = [r.fields["route"] for r in caplog.records if r.name == "elearn.request"]
+    assert routes == ["/v/<cert_token>"]
+    assert "Nguyen" not in caplog.text
 
 
 def test_json_log_lines(app):
