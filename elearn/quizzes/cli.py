@@ -14,11 +14,13 @@ from flask import Flask
 
 from elearn.db import get_session
 from elearn.errors import DomainError, ImportFailed
-from elearn.quizzes import bank_import, banks
+from elearn.quizzes import bank_import, banks, quiz_cli
 from elearn.quizzes.formats.model import to_json
 
 
 def register(app: Flask) -> None:
+    quiz_cli.register(app)
+
     @app.cli.group("banks", help="Ngân hàng câu hỏi: nhập và xuất tệp GIFT, Moodle XML, Excel.")
     def banks_group():
         pass

@@ -1,7 +1,7 @@
 """Demo data of the quizzes feature, called by `seed-demo` in feature order (see elearn/seed.py).
 
 The question banks are the real files of question_banks/: one bank per file, loaded by the same importer
-as `banks import`.
+as `banks import`; then the quizzes of the demo courses and classes (quiz_seed.py).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from elearn.config import ROOT
 from elearn.quizzes import bank_import, banks
 from elearn.quizzes.models import QuestionBank
+from elearn.quizzes.quiz_seed import seed_quizzes
 from elearn.seed_context import SeedContext
 
 BANKS_DIR = ROOT / "question_banks"
@@ -58,3 +59,4 @@ def seed_banks(session: Session, ctx: SeedContext, directory: Path = BANKS_DIR) 
 
 def seed_demo(session: Session, ctx: SeedContext) -> None:
     seed_banks(session, ctx)
+    seed_quizzes(session, ctx)
