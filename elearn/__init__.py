@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import format_date, format_datetime
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from elearn import db, ops, security
@@ -24,6 +26,7 @@ ERROR_TITLES = {
     413: "Tệp tải lên quá lớn",
     422: "Dữ liệu chưa hợp lệ",
     429: "Bạn thao tác quá nhanh",
+    503: "Hệ thống đang bận",
     500: "Lỗi hệ thống",
 }
 ERROR_TEXTS = {
@@ -33,12 +36,15 @@ ERROR_TEXTS = {
     405: "Thao tác này không được hỗ trợ.",
     413: "Tệp tải lên vượt quá dung lượng cho phép.",
     429: "Bạn đã thử quá nhiều lần. Vui lòng đợi một lúc rồi thử lại.",
+    503: "Hệ thống đang bận. Vui lòng thử lại sau giây lát.",
     500: "Hệ thống gặp sự cố. Vui lòng thử lại sau ít phút.",
 }
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_path=str(Path.cwd() / "instance"), instance_relative_config=True)
+    # instance/ holds what an installation writes: the SQLite file, issued PDFs, signing keys, uploads.
+    instance = os.environ.get("ELEARN_INSTANCE") or str(Path.cwd() / "instance")
+    app = Flask(__name__, instance_path=instance, instance_relative_config=True)
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
@@ -79,9 +85,10 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.home.views import bp as home_bp
     from elearn.officers.views import bp as officers_bp
     from elearn.orgs.views import bp as orgs_bp
+    from elearn.quizzes.bank_views import banks_bp
     from elearn.seed_context import FEATURES
 
-    for bp in (accounts_bp, admin_bp, home_bp, officers_bp, orgs_bp):
+    for bp in (accounts_bp, admin_bp, home_bp, officers_bp, orgs_bp, banks_bp):
         app.register_blueprint(bp)
     for feature in FEATURES:
         app.register_blueprint(importlib.import_module(f"elearn.{feature}.views").bp)
@@ -114,6 +121,16 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         return _error_page(exc.code or 500)
+
+    @app.errorhandler(OperationalError)
+    def _database_busy(exc: OperationalError):
+        # SQLite under a burst of writers, or a database restarting: a clean, retryable answer.
+        db.get_session().rollback()
+        app.logger.warning("database unavailable on %s: %s", request.path, exc.orig)
+        response, status = _error_page(503, "Hệ thống đang bận. Vui lòng thử lại sau giây lát.")
+        response = app.make_response((response, status))
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

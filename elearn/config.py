@@ -50,6 +50,7 @@ def load_config(instance_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute;50 per hour"),
+        "RATELIMIT_VERIFY": env.get("RATELIMIT_VERIFY", "30 per minute"),
         "PASSWORD_HASH_METHOD": "scrypt",
         "PAGE_SIZE": 25,
         "IMPORT_MAX_ROWS": 20000,

@@ -33,3 +33,4 @@ from elearn.quizzes.models import (  # noqa: F401
     Tag,
 )
 from elearn.quizzes.quiz_models import AttemptQuestion, Quiz, QuizAttempt, QuizSlot  # noqa: F401
+from elearn.targets.models import ClassQuota, Target, TargetSnapshot  # noqa: F401

@@ -78,6 +78,31 @@ def app(database_url, tmp_path_factory):
 
 
 @pytest.fixture
+def rate_limited_app(database_url, tmp_path):
+    """Builds an app with rate limits on. Flask-Limiter keeps one `enabled` flag for the process, so it is
+    switched off again afterwards, or every later test would share these limits."""
+    from elearn.extensions import limiter
+
+    def make(**config):
+        app = create_app(
+            {
+                "TESTING": True,
+                "DATABASE_URL": database_url,
+                "SECRET_KEY": "x",
+                "RATELIMIT_ENABLED": True,
+                **config,
+            }
+        )
+        app.instance_path = str(tmp_path)
+        limiter.reset()
+        return app
+
+    yield make
+    limiter.enabled = False
+    limiter.reset()
+
+
+@pytest.fixture
 def connection(engine):
     conn = engine.connect()
     outer = conn.begin()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from elearn import create_app
 from elearn.accounts import services
 from elearn.accounts.models import LoginSession, Role
 from elearn.audit.models import AuditEvent
@@ -228,17 +227,8 @@ def test_locking_an_account_logs_it_out(app, db, world):
     )
 
 
-def test_login_is_rate_limited(database_url, tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "x",
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_LOGIN": "5 per minute",
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+def test_login_is_rate_limited(rate_limited_app):
+    app = rate_limited_app(RATELIMIT_LOGIN="5 per minute", WTF_CSRF_ENABLED=False)
     client = app.test_client()
     statuses = [
         client.post("/login", data={"email": "officer@test.vn", "password": "sai-mat-khau1"}).status_code

@@ -8,7 +8,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from elearn.accounts.models import Role
-from elearn.db import get_session
+from elearn.classes.sessions import officer_home
+from elearn.courses.services import my_courses
+from elearn.db import get_session, utcnow
 from elearn.officers.services import own_positions
 from elearn.orgs.services import children_with_counts, default_unit_for, subtree_count
 from elearn.web import public, roles_required, today
@@ -23,7 +25,11 @@ def index():
     role = current_user.role
     if role == Role.OFFICER:
         positions = own_positions(db, current_user, today())
-        return render_template("home/officer.html", positions=positions, today=today())
+        learning = my_courses(db, current_user.officer_id) if current_user.officer_id else []
+        classes = officer_home(db, current_user.officer_id, utcnow()) if current_user.officer_id else []
+        return render_template(
+            "home/officer.html", positions=positions, today=today(), my_courses=learning, my_classes=classes
+        )
     if role == Role.TRAINER:
         return render_template("home/trainer.html")
     unit = default_unit_for(db, current_user)

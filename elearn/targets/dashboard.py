@@ -65,16 +65,25 @@ def behind_first(rows: list[ChildRow]) -> list[ChildRow]:
     )
 
 
+def target_rows(session: Session, targets: list[Target], unit: OrgUnit, today: date) -> list[TargetRow]:
+    """The targets' rows at `unit`, all computed in one pass (population.breakdowns)."""
+    splits = population.breakdowns(session, targets, unit, today)
+    units = {u.id: u for u in session.scalars(select(OrgUnit).where(OrgUnit.parent_id == unit.id))}
+    rows = []
+    for target in targets:
+        split = splits[target.id]
+        children = [ChildRow(units[uid], f) for uid, f in split.children.items()]
+        rows.append(TargetRow(target, unit, split.total, split.own, behind_first(children), today))
+    return rows
+
+
 def target_row(session: Session, target: Target, unit: OrgUnit, today: date) -> TargetRow:
-    split = population.breakdown(session, target, unit, today)
-    units = {u.id: u for u in session.scalars(select(OrgUnit).where(OrgUnit.id.in_(list(split.children))))}
-    children = [ChildRow(units[uid], f) for uid, f in split.children.items()]
-    return TargetRow(target, unit, split.total, split.own, behind_first(children), today)
+    return target_rows(session, [target], unit, today)[0]
 
 
 def unit_dashboard(session: Session, actor: User, unit: OrgUnit, today: date) -> list[TargetRow]:
     """Every target that applies at `unit`, each with its child-unit breakdown."""
-    return [target_row(session, t, unit, today) for t in targets_for_unit(session, actor, unit)]
+    return target_rows(session, targets_for_unit(session, actor, unit), unit, today)
 
 
 def target_at_unit(session: Session, actor: User, target_id: int, unit: OrgUnit, today: date) -> TargetRow:
@@ -270,8 +279,7 @@ def report(session: Session, actor: User | None, unit: OrgUnit, today: date) -> 
         return {"numerator": f.numerator, "denominator": f.denominator, "percent": f.percent}
 
     out = []
-    for target in targets:
-        row = target_row(session, target, unit, today)
+    for target, row in zip(targets, target_rows(session, targets, unit, today), strict=True):
         out.append(
             {
                 "id": target.id,

@@ -1,8 +1,10 @@
 """Standardization targets (chỉ tiêu), class quotas per unit and year, and daily snapshots of target figures.
 
 Indexes the lead's migration needs besides the tables: ix_target_scope_unit_id,
-uq_class_quota_unit_year_source, uq_target_snapshot_day, and ix_enrolment_officer_completed on the courses'
-enrolment table (course and programme targets look completions up by officer).
+uq_class_quota_unit_year_source, uq_target_snapshot_day, and, on other features' tables,
+ix_enrolment_officer_completed (course and programme targets look completions up by officer),
+ix_position_officer_cover and ix_certificate_officer_valid (the dashboard's single pass reads every officer's
+positions and valid certificates in officer order from these two indexes alone).
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from elearn.certificates.models import CertificateType
+from elearn.certificates.models import Certificate, CertificateType
 from elearn.courses.models import Course, Enrolment, Programme
 from elearn.db import Base, utcnow
+from elearn.officers.models import Position
 from elearn.orgs.models import OrgUnit, Term
 
 MEASURES = {
@@ -35,6 +38,26 @@ MEASURES = {
 
 # Completions of one officer, newest last: course and programme targets look them up per population member.
 Index("ix_enrolment_officer_completed", Enrolment.officer_id, Enrolment.course_id, Enrolment.completed_at)
+# The dashboard groups positions by officer (population.breakdowns): officer order, no table rows read.
+Index(
+    "ix_position_officer_cover",
+    Position.officer_id,
+    Position.start_date,
+    Position.end_date,
+    Position.unit_id,
+    Position.title_id,
+    Position.full_time,
+    Position.term_id,
+)
+# Each officer's certificates valid on a day, without reading the table rows.
+Index(
+    "ix_certificate_officer_valid",
+    Certificate.officer_id,
+    Certificate.type_id,
+    Certificate.status,
+    Certificate.issue_date,
+    Certificate.expiry_date,
+)
 
 
 class Target(Base):
