@@ -110,22 +110,29 @@ class Officer(HttpUser):
         self.client.get(f"/quizzes/attempts/{self.attempt}", name="/quizzes/attempts/[id]")
 
     def _answer(self, position: int):
+        """Like quiz.js: a save that fails for a transient reason (a dropped connection, 5xx) is retried with
+        backoff; only an acknowledged save ({"saved": true}) counts as saved."""
         if not self.attempt:
             return
         response = f"a{random.randint(1, 4)}"
-        with self.client.post(
-            f"/quizzes/attempts/{self.attempt}/answer",
-            json={"position": position, "response": response},
-            headers={"X-CSRFToken": self.csrf},
-            name="/quizzes/attempts/[id]/answer",
-            catch_response=True,
-        ) as r:
-            if r.status_code == 200 and r.json().get("saved"):
-                World.acks.write(
-                    json.dumps({"attempt": self.attempt, "position": position, "response": response}) + "\n"
-                )
-            else:
+        for retry in range(6):
+            with self.client.post(
+                f"/quizzes/attempts/{self.attempt}/answer",
+                json={"position": position, "response": response},
+                headers={"X-CSRFToken": self.csrf},
+                name="/quizzes/attempts/[id]/answer",
+                catch_response=True,
+            ) as r:
+                if r.status_code == 200 and r.json().get("saved"):
+                    World.acks.write(
+                        json.dumps({"attempt": self.attempt, "position": position, "response": response})
+                        + "\n"
+                    )
+                    return
                 r.failure(f"answer: {r.status_code} {r.text[:120]}")
+                if r.status_code in (400, 401, 403, 404, 409, 422):
+                    return  # not transient: quiz.js shows it instead of retrying
+            gevent.sleep(min(8, 0.5 * 2**retry))
 
     def _submit(self):
         if self.attempt:
@@ -285,7 +292,7 @@ def run_peak(base: str, steps: list[int], spawn_rate: float, hold: float) -> lis
         runner.start(users, spawn_rate=spawn_rate)
         while runner.user_count < users:
             gevent.sleep(1)
-        gevent.sleep(15)  # let the last logins finish and the new users settle into their pace
+        gevent.sleep(20)  # let the last logins finish and the new users settle into their pace
         env.stats.reset_all()
         started = time.monotonic()
         gevent.sleep(hold)
@@ -337,7 +344,7 @@ def main() -> None:
     parser.add_argument("--scenario", choices=["peak", "storm", "both"], default="both")
     parser.add_argument("--steps", default="500,1000,1500")
     parser.add_argument("--hold", type=float, default=60)
-    parser.add_argument("--spawn-rate", type=float, default=25)
+    parser.add_argument("--spawn-rate", type=float, default=5, help="officers arriving per second")
     parser.add_argument("--storm-users", type=int, default=500)
     parser.add_argument("--accounts", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=4)

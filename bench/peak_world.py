@@ -61,7 +61,7 @@ def _gift() -> str:
     return "\n".join(parts)
 
 
-def setup(db_url: str, instance: str, users: int, out: Path) -> None:
+def setup(db_url: str, instance: str, users: int, out: Path, uncertified: int = 0) -> None:
     migrations.upgrade(db_url)
     app = _app(db_url, instance)
     with app.app_context():
@@ -135,8 +135,11 @@ def setup(db_url: str, instance: str, users: int, out: Path) -> None:
             db.add(ctype)
             db.flush()
         issuer = issuing.Issuer(app.instance_path, app.config["PUBLIC_BASE_URL"], date.today(), utcnow())
-        accounts = []
+        accounts, waiting = [], []
         for i, officer in enumerate(people, start=1):
+            if i > users - uncertified:  # eligible, left for the fault scenario's issuing
+                waiting.append(officer.code)
+                continue
             cert, _ = issuing.issue(
                 db, None, type_id=ctype.id, officer_id=officer.id, class_id=None, issuer=issuer
             )
@@ -144,7 +147,18 @@ def setup(db_url: str, instance: str, users: int, out: Path) -> None:
             if i % 200 == 0:
                 db.commit()
         db.commit()
-    out.write_text(json.dumps({"password": PASSWORD, "lessons": lessons, **quizzes, "users": accounts}))
+    out.write_text(
+        json.dumps(
+            {
+                "password": PASSWORD,
+                "lessons": lessons,
+                **quizzes,
+                "users": accounts,
+                "certificate_type": ctype.code,
+                "uncertified": waiting,
+            }
+        )
+    )
 
 
 def _quizzes(app, db, course) -> dict:
@@ -243,9 +257,10 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--acks", type=Path)
     parser.add_argument("--storm-users", type=int, default=0)
+    parser.add_argument("--uncertified", type=int, default=0)
     args = parser.parse_args()
     if args.command == "setup":
-        setup(args.db, args.instance, args.users, args.world)
+        setup(args.db, args.instance, args.users, args.world, args.uncertified)
     else:
         print(json.dumps(check(args.db, args.instance, args.world, args.acks, args.storm_users)))
 

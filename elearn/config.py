@@ -44,6 +44,8 @@ def load_config(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
+        # CSS, JS and icons: phones on slow links should not fetch them on every page.
+        "SEND_FILE_MAX_AGE_DEFAULT": 3600,
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",

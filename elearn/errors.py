@@ -47,6 +47,8 @@ class RowError:
 
     def __str__(self) -> str:
         where = f"{self.source}, " if self.source else ""
+        if self.line <= 0:  # the file as a whole
+            return f"{where or 'Tệp: '}{self.message}"
         return f"{where}dòng {self.line}: {self.message}"
 
 

@@ -19,19 +19,26 @@ def file_error(message: str) -> ImportFailed:
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) only: a wrong guess would silently corrupt Vietnamese names."""
+    """UTF-8 (with or without BOM) only: a wrong guess would silently corrupt Vietnamese names. NFC text.
+
+    UTF-16 (Excel's "Unicode text") decodes as UTF-8 without error when it is mostly ASCII, so NUL
+    characters are refused too."""
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ImportFailed(
-            [
-                RowError(
-                    line, "Tệp không phải mã UTF-8. Hãy lưu lại tệp với mã hóa UTF-8 (CSV UTF-8) rồi thử lại."
-                )
-            ]
+            [RowError(line, f"Tệp không phải UTF-8 (byte 0x{data[exc.start]:02X} không hợp lệ). {RESAVE}")]
         ) from None
-    return unicodedata.normalize("NFC", text)
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ImportFailed(
+            [RowError(line, f"Tệp không phải UTF-8 (có ký tự NUL, có thể là UTF-16). {RESAVE}")]
+        )
+    return unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
+
+
+RESAVE = "Hãy lưu lại tệp với bảng mã UTF-8 (CSV UTF-8) rồi tải lên lại."
 
 
 def check_xlsx(data: bytes, max_uncompressed: int = MAX_XLSX_UNCOMPRESSED) -> None:

@@ -222,7 +222,7 @@ def test_staff_cannot_import_into_another_subtree(db, world):
 @pytest.mark.parametrize(
     ("filename", "data", "message"),
     [
-        ("ds.csv", csv_bytes(GOOD, encoding="utf-16"), "không phải mã UTF-8"),
+        ("ds.csv", csv_bytes(GOOD, encoding="utf-16"), "không phải UTF-8"),
         ("ds.xlsx", b"PK\x03\x04 not really a zip", "không phải là bảng tính Excel"),
         ("ds.pdf", b"%PDF-1.4", "Chỉ nhận tệp .xlsx hoặc .csv"),
         ("ds.csv", csv_bytes([], header=["Họ và tên", "Ngày sinh"]), "Thiếu cột bắt buộc: Mã cán bộ"),

@@ -82,11 +82,11 @@ def change_password():
 @bp.before_app_request
 def _require_fresh_password():
     """An account with an admin-issued temporary password can do nothing else until it changes it."""
-    allowed = {"accounts.change_password", "accounts.logout", "static"}
-    if (
-        current_user.is_authenticated
-        and current_user.must_change_password
-        and request.endpoint not in allowed
-    ):
+    if request.endpoint in FRESH_PASSWORD_EXEMPT:  # checked first: static files need no user lookup
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
         return redirect(url_for("accounts.change_password"))
     return None
+
+
+FRESH_PASSWORD_EXEMPT = {"accounts.change_password", "accounts.logout", "static", "home.healthz"}

@@ -136,4 +136,5 @@ class AttemptQuestion(Base):
     graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     comment: Mapped[str | None] = mapped_column(Text)
 
-    version: Mapped[QuestionVersion] = relationship()
+    # Attempt pages show every question: load the versions together, not one query per question.
+    version: Mapped[QuestionVersion] = relationship(lazy="selectin")

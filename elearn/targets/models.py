@@ -38,7 +38,7 @@ MEASURES = {
 
 # Completions of one officer, newest last: course and programme targets look them up per population member.
 Index("ix_enrolment_officer_completed", Enrolment.officer_id, Enrolment.course_id, Enrolment.completed_at)
-# The dashboard groups positions by officer (population.breakdowns): officer order, no table rows read.
+# The dashboard groups positions by officer (rollup.breakdowns) and probes earlier-term positions per officer.
 Index(
     "ix_position_officer_cover",
     Position.officer_id,

@@ -8,11 +8,12 @@ position lies in its subtree, so they equal the sums over its child units plus t
 An officer whose home position is elsewhere is not counted at a unit even if they hold a lesser matching
 position there.
 
-Every figure is SQL aggregation; nothing loops over officers in Python. Dashboards (`breakdowns`) take every
-target of a unit in one statement: positions grouped by officer, the home position of each target being the
-MIN of "rank key || unit path" over the matching ones, joined to the certificates grouped by officer, then
-grouped by child-unit path prefix. The missing-officers list and the snapshots pick home positions per target
-with a window function (`home_positions`), which orders the same way.
+Every figure is SQL aggregation; nothing loops over officers in Python. Dashboards (`breakdowns`, in
+rollup.py) take every target of a unit in one statement: positions grouped by officer, the home position of
+each target being the MIN of an integer key (rank, tree order, child unit) over the matching ones, joined to
+the certificates grouped by officer, then grouped by child unit. The missing-officers list and the
+snapshots pick home positions per target with a window function (`home_positions`), which orders the same
+way.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import String, and_, case, cast, exists, false, func, or_, select, text
+from sqlalchemy import and_, case, exists, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from elearn.authz import in_subtree
@@ -196,128 +197,11 @@ class Breakdown:
     children: dict[int, Figures]  # child unit id -> figures of its subtree
 
 
-def _rank_key(dialect: str):
-    """Fixed-width text of the title rank, so that MIN(rank key || path) is the (rank, path) order."""
-    if dialect == "postgresql":
-        return func.lpad(cast(PositionTitle.rank + 10000, String), 6, "0", type_=String)
-    return func.printf("%06d", PositionTitle.rank + 10000, type_=String)
-
-
-def _child_prefix(dialect: str, key, unit: OrgUnit):
-    """From a home key (rank key || path): the path of the child of `unit` whose subtree holds that path
-    (`unit.path` itself for the unit's own officers)."""
-    n = len(unit.path)
-    rest = func.substr(key, 7 + n, type_=String)
-    slash = func.strpos(rest, "/") if dialect == "postgresql" else func.instr(rest, "/")
-    return func.substr(key, 7, n + slash, type_=String)
-
-
 def breakdowns(session: Session, targets: list[Target], unit: OrgUnit, day: date) -> dict[int, Breakdown]:
-    """Every target's breakdown at `unit` in one pass over current positions (see the module docstring).
+    """Every target's breakdown at `unit` in one statement (rollup.py)."""
+    from elearn.targets import rollup  # rollup builds on this module
 
-    Officer level: one row per officer with, per target, the MIN of "rank key || unit path" over their
-    matching positions (their home position) and whether they meet it (certificates joined once per
-    officer, earlier-term positions for "newly added"). Then one GROUP BY over (child unit, met) of every
-    target; the few resulting combinations are summed per target and child.
-    """
-    if not targets:
-        return {}
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        # The planner cannot know that both sides of the officer join are unique per officer, so it expects
-        # millions of rows and spends ~0.5 s compiling the query with JIT; it runs on 100,000 rows.
-        # The per-officer aggregates (~100,000 rows at a federation) would spill to disk with 4 MB work_mem.
-        session.execute(text("SET LOCAL jit = off"))
-        session.execute(text("SET LOCAL work_mem = '64MB'"))
-    current = and_(Position.start_date <= day, or_(Position.end_date.is_(None), Position.end_date >= day))
-    rank_key = _rank_key(dialect)
-    if dialect == "postgresql":
-        rank_key = rank_key.collate("C")
-    cert_types = sorted({t.certificate_type_id for t in targets if t.measure == "certificate"})
-    cols, earlier_terms = [], {}
-    for i, t in enumerate(targets):
-        conds = position_conditions(session, t, day, officer_level=False)
-        cols.append(func.min(case((and_(*conds), rank_key + OrgUnit.path))).label(f"k{i}"))
-        if t.newly_added and (term := population_term(session, t, day)) is not None:
-            earlier_terms.setdefault(term.id, term)
-    for term_id, term in earlier_terms.items():
-        earlier = Position.term_id.in_(select(Term.id).where(Term.start_date < term.start_date))
-        cols.append(func.max(case((earlier, 1), else_=0)).label(f"e{term_id}"))
-    officers = (
-        select(Position.officer_id, *cols)
-        .select_from(Position)
-        .join(OrgUnit, OrgUnit.id == Position.unit_id)
-        .join(PositionTitle, PositionTitle.id == Position.title_id)
-    )
-    if not earlier_terms:
-        officers = officers.where(current)
-    inside = None
-    if unit.parent_id is not None:
-        # Only officers with a current position below `unit` can be counted there; all their positions
-        # still decide where they are counted.
-        inside = select(Position.officer_id).join(OrgUnit, OrgUnit.id == Position.unit_id)
-        inside = inside.where(current, in_subtree(unit))
-        officers = officers.where(Position.officer_id.in_(inside))
-    o = officers.group_by(Position.officer_id).subquery("o")
-    certs = None
-    if cert_types:
-        # Per officer, which of the needed certificate types they hold valid on `day`.
-        certs = (
-            select(
-                Certificate.officer_id,
-                *(
-                    func.max(case((Certificate.type_id == type_id, 1), else_=0)).label(f"c{type_id}")
-                    for type_id in cert_types
-                ),
-            )
-            .where(
-                Certificate.type_id.in_(cert_types),
-                Certificate.status == "valid",
-                Certificate.issue_date <= day,
-                or_(Certificate.expiry_date.is_(None), Certificate.expiry_date >= day),
-            )
-            .group_by(Certificate.officer_id)
-        )
-        if inside is not None:
-            certs = certs.where(Certificate.officer_id.in_(inside))
-        certs = certs.subquery("certs")
-    buckets = []
-    for i, t in enumerate(targets):
-        key = o.c[f"k{i}"]
-        counted = key.is_not(None)
-        if not t.scope_unit.path.startswith(unit.path):  # homes may lie outside the unit's subtree
-            counted = and_(counted, _subtree(func.substr(key, 7, type_=String), unit.path))
-        if t.newly_added:
-            term = population_term(session, t, day)
-            counted = and_(counted, o.c[f"e{term.id}"] == 0) if term is not None else false()
-        if t.measure == "certificate":
-            met = certs.c[f"c{t.certificate_type_id}"] == 1
-        else:
-            met = met_condition(session, t, o.c.officer_id, day)
-        buckets.append(case((counted, _child_prefix(dialect, key, unit))).label(f"b{i}"))
-        buckets.append(case((met, 1), else_=0).label(f"m{i}"))  # read only where counted
-    combos = select(*buckets).select_from(o)
-    if certs is not None:
-        combos = combos.outerjoin(certs, certs.c.officer_id == o.c.officer_id)
-    combos = combos.subquery("combos")
-    rows = session.execute(select(combos, func.count()).group_by(*combos.c)).all()
-    below = select(OrgUnit.path, OrgUnit.id).where(OrgUnit.parent_id == unit.id)
-    children = dict(session.execute(below).all())
-    out = {}
-    for i, t in enumerate(targets):
-        own, by_child = ZERO, dict.fromkeys(children.values(), ZERO)
-        for row in rows:
-            prefix, met, n = row[2 * i], row[2 * i + 1], row[-1]
-            if prefix is None:
-                continue
-            add = Figures(n if met else 0, n)
-            if prefix == unit.path:
-                own = own + add
-            else:
-                by_child[children[prefix]] = by_child[children[prefix]] + add
-        total = sum(by_child.values(), own)
-        out[t.id] = Breakdown(total, own, by_child)
-    return out
+    return rollup.breakdowns(session, targets, unit, day)
 
 
 def breakdown(session: Session, target: Target, unit: OrgUnit, day: date) -> Breakdown:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from elearn.errors import ImportFailed, RowError
+from elearn.uploads import decode_text
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -33,29 +32,4 @@ def decode_upload(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """UTF-8 text (a leading BOM is dropped, NFC-normalised), or ImportFailed. Never guesses."""
     if len(data) > max_bytes:
         raise size_error(len(data), max_bytes)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportFailed(
-            [
-                RowError(
-                    line,
-                    f"Tệp không phải UTF-8 (byte 0x{data[exc.start]:02X} không hợp lệ). "
-                    "Hãy lưu lại tệp với bảng mã UTF-8 rồi tải lên lại.",
-                )
-            ]
-        ) from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise ImportFailed(
-            [
-                RowError(
-                    line,
-                    "Tệp không phải UTF-8 (có ký tự NUL, có thể là UTF-16). "
-                    "Hãy lưu lại tệp với bảng mã UTF-8 rồi tải lên lại.",
-                )
-            ]
-        )
-    text = text.removeprefix("\ufeff")
-    return unicodedata.normalize("NFC", text)
+    return decode_text(data)
