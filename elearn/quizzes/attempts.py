@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -105,21 +105,25 @@ def start_attempt(
     positions = list(range(1, len(drawn) + 1))
     if quiz.shuffle_questions:
         rng.shuffle(positions)
-    attempt = QuizAttempt(
-        quiz_id=quiz.id, officer_id=officer_id, number=used + 1, started_at=now, deadline_at=deadline
-    )
     # Rows go in draw order (ids follow the slots), each with its shuffled position.
-    for item, position in zip(drawn, positions, strict=True):
-        attempt.questions.append(
-            AttemptQuestion(
-                position=position,
-                slot_id=item.slot.id,
-                question_version_id=item.version.id,
-                max_mark=item.slot.mark if item.version.qtype != "description" else 0,
-                choice_order=choice_order(item.version, quiz.shuffle_choices, rng),
-            )
-        )
-    attempt.max_marks = sum((aq.max_mark for aq in attempt.questions), 0)
+    rows = [
+        {
+            "position": position,
+            "slot_id": item.slot.id,
+            "question_version_id": item.version.id,
+            "max_mark": item.slot.mark if item.version.qtype != "description" else 0,
+            "choice_order": choice_order(item.version, quiz.shuffle_choices, rng),
+        }
+        for item, position in zip(drawn, positions, strict=True)
+    ]
+    attempt = QuizAttempt(
+        quiz_id=quiz.id,
+        officer_id=officer_id,
+        number=used + 1,
+        started_at=now,
+        deadline_at=deadline,
+        max_marks=sum((r["max_mark"] for r in rows), 0),
+    )
     try:
         with session.begin_nested():
             session.add(attempt)
@@ -130,6 +134,8 @@ def start_attempt(
         if existing is None:
             raise Conflict("Không bắt đầu được bài làm; hãy thử lại.") from None
         return existing
+    # One multi-row INSERT: a whole class may press "Bắt đầu làm bài" in the same ten seconds.
+    session.execute(insert(AttemptQuestion), [dict(r, attempt_id=attempt.id) for r in rows])
     return attempt
 
 

@@ -72,17 +72,25 @@ def seen_question_ids(session: Session, quiz_id: int, officer_id: int) -> set[in
 
 
 def draw(session: Session, quiz: Quiz, officer_id: int, rng: random.Random) -> list[Drawn]:
-    """The questions of a new attempt in slot order (before shuffling)."""
+    """The questions of a new attempt in slot order (before shuffling).
+
+    Picks version ids first and loads the versions in one query: a whole class may start at once."""
     seen = seen_question_ids(session, quiz.id, officer_id)
     used: set[int] = set()
-    drawn: list[Drawn] = []
+    picks: list[tuple[QuizSlot, int]] = []  # (slot, question version id)
+    fixed = {
+        q.id: q
+        for q in session.scalars(
+            select(Question).where(Question.id.in_([s.question_id for s in quiz.slots if s.question_id]))
+        )
+    }
     for slot in quiz.slots:
         if slot.question_id is not None:
-            question = session.get(Question, slot.question_id)
+            question = fixed.get(slot.question_id)
             if question is None or question.current_version_id is None:
                 raise ValidationError("Bài kiểm tra có câu hỏi đã bị xóa; hãy báo giảng viên.")
             used.add(question.id)
-            drawn.append(Drawn(slot, session.get(QuestionVersion, question.current_version_id)))
+            picks.append((slot, question.current_version_id))
             continue
         category = session.get(QuestionCategory, slot.category_id)
         rows = [
@@ -103,8 +111,14 @@ def draw(session: Session, quiz: Quiz, officer_id: int, rng: random.Random) -> l
             )
         for row in picked:
             used.add(row.id)
-            drawn.append(Drawn(slot, session.get(QuestionVersion, row.current_version_id)))
-    return drawn
+            picks.append((slot, row.current_version_id))
+    versions = {
+        v.id: v
+        for v in session.scalars(
+            select(QuestionVersion).where(QuestionVersion.id.in_([version_id for _, version_id in picks]))
+        )
+    }
+    return [Drawn(slot, versions[version_id]) for slot, version_id in picks]
 
 
 def choice_order(version: QuestionVersion, shuffle: bool, rng: random.Random) -> list[str] | None:
