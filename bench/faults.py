@@ -49,7 +49,7 @@ def _worker_pids(server: subprocess.Popen) -> list[int]:
 def _under_load(base: str, users: int, fault, label: str) -> dict:
     env = Environment(user_classes=[peak.Officer], host=base)
     runner = env.create_local_runner()
-    runner.start(users, spawn_rate=50)
+    runner.start(users, spawn_rate=5)
     while runner.user_count < users:
         gevent.sleep(1)
     gevent.sleep(10)
@@ -186,6 +186,7 @@ def main() -> None:
         if checks.get("lost_acknowledged_answers") == 0
         and checks["certificates_without_pdf"] == 0
         and checks["pdfs_without_row"] == 0
+        and checks["half_written_files"] == 0
         and checks["serial_gaps"] == 0
         else 1
     )

@@ -241,10 +241,18 @@ def _certificates_consistent(db, instance: Path) -> dict:
     store = instance / "certificates"
     orphans = [str(p.relative_to(instance)) for p in store.rglob("*.pdf")] if store.is_dir() else []
     orphans = [p for p in orphans if p not in known]
+    leftovers = list(store.rglob("*.tmp")) if store.is_dir() else []
+    numbers: dict[str, list[int]] = {}
+    for serial, _, _ in rows:
+        prefix, number = serial.rsplit("-", 1)
+        numbers.setdefault(prefix, []).append(int(number))
     return {
         "certificates": len(rows),
         "certificates_without_pdf": len(missing),
         "pdfs_without_row": len(orphans),
+        "half_written_files": len(leftovers),
+        # serials run 1..N without gaps per issuing unit and year
+        "serial_gaps": sum(max(n) - len(n) for n in numbers.values()),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from flask import Flask, jsonify, render_template, request
 from flask_babel import format_date, format_datetime
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from elearn import db, ops, security
@@ -122,10 +123,13 @@ def _register_error_handlers(app: Flask) -> None:
     def _http(exc: HTTPException):
         return _error_page(exc.code or 500)
 
-    @app.errorhandler(OperationalError)
-    def _database_busy(exc: OperationalError):
-        # SQLite under a burst of writers, or a database restarting: a clean, retryable answer.
-        db.get_session().rollback()
+    @app.errorhandler(DBAPIError)
+    def _database_busy(exc: DBAPIError):
+        # SQLite under a burst of writers, or PostgreSQL restarting: a clean answer that quiz.js retries.
+        if not (isinstance(exc, OperationalError) or exc.connection_invalidated):
+            return _unexpected(exc)
+        with contextlib.suppress(DBAPIError):
+            db.get_session().rollback()
         app.logger.warning("database unavailable on %s: %s", request.path, exc.orig)
         response, status = _error_page(503, "Hệ thống đang bận. Vui lòng thử lại sau giây lát.")
         response = app.make_response((response, status))
@@ -137,7 +141,8 @@ def _register_error_handlers(app: Flask) -> None:
         if app.testing:
             raise exc
         app.logger.exception("unhandled error on %s", request.path)
-        db.get_session().rollback()
+        with contextlib.suppress(DBAPIError):
+            db.get_session().rollback()
         return _error_page(500)
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -77,8 +78,12 @@ def get_session() -> Session:
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
-        session.rollback()
-        session.close()
+        try:
+            session.rollback()
+        except DBAPIError:
+            current_app.logger.warning("rollback failed on a lost database connection", exc_info=True)
+        finally:
+            session.close()
 
 
 def contains_pattern(text: str) -> str:

@@ -114,3 +114,18 @@ def test_health_endpoint_reports_a_database_that_is_down():
     )
     response = app.test_client().get("/healthz")
     assert response.status_code == 503 and response.get_json()["database"] == "unavailable"
+
+
+def test_a_lost_database_answers_503_with_retry_after():
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/none",
+            "SECRET_KEY": "x",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    response = app.test_client().post("/login", data={"email": "a@b.vn", "password": "matkhau123"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert "Hệ thống đang bận" in response.get_data(as_text=True)
