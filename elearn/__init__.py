@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask, jsonify, render_template, request
 from flask_babel import format_date, format_datetime
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from elearn import db, ops, security
@@ -96,7 +96,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    return (
+        request.path.startswith("/api/")
+        or request.is_json
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def _error_page(status: int, message: str | None = None, errors=None):
@@ -126,13 +130,18 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DBAPIError)
     def _database_busy(exc: DBAPIError):
         # SQLite under a burst of writers, or PostgreSQL restarting: a clean answer that quiz.js retries.
+        # The page must not need the database itself (base.html would load the user), hence its own template.
         if not (isinstance(exc, OperationalError) or exc.connection_invalidated):
             return _unexpected(exc)
-        with contextlib.suppress(DBAPIError):
+        with contextlib.suppress(SQLAlchemyError):
             db.get_session().rollback()
         app.logger.warning("database unavailable on %s: %s", request.path, exc.orig)
-        response, status = _error_page(503, "Hệ thống đang bận. Vui lòng thử lại sau giây lát.")
-        response = app.make_response((response, status))
+        message = ERROR_TEXTS[503]
+        if _wants_json():
+            response = jsonify({"error": message, "status": 503, "retry": True})
+        else:
+            response = app.make_response(render_template("busy.html", message=message))
+        response.status_code = 503
         response.headers["Retry-After"] = "1"
         return response
 
@@ -141,7 +150,7 @@ def _register_error_handlers(app: Flask) -> None:
         if app.testing:
             raise exc
         app.logger.exception("unhandled error on %s", request.path)
-        with contextlib.suppress(DBAPIError):
+        with contextlib.suppress(SQLAlchemyError):
             db.get_session().rollback()
         return _error_page(500)
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -80,7 +80,7 @@ def _close_session(_exc: BaseException | None) -> None:
     if session is not None:
         try:
             session.rollback()
-        except DBAPIError:
+        except SQLAlchemyError:
             current_app.logger.warning("rollback failed on a lost database connection", exc_info=True)
         finally:
             session.close()

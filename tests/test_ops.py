@@ -129,3 +129,16 @@ def test_a_lost_database_answers_503_with_retry_after():
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "1"
     assert "Hệ thống đang bận" in response.get_data(as_text=True)
+
+
+def test_a_lost_database_answers_json_to_scripts():
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/none",
+            "SECRET_KEY": "x",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    response = app.test_client().get("/api/v1/verify/AQgyMDI2LTA5YQ5ITi0yMDI2LTAwMDAwMQ")
+    assert response.status_code == 503 and response.get_json()["retry"] is True
