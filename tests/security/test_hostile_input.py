@@ -195,3 +195,52 @@ def test_oversized_upload_is_refused(app, auth, client, world):
         app.config["MAX_CONTENT_LENGTH"] = 20 * 1024 * 1024
     assert response.status_code == 413
     assert "vượt quá dung lượng" in response.get_data(as_text=True)
+
+
+XSS_GIFT = """$CATEGORY: Thử/XSS
+
+::X1:: [html]<p>Câu một<script>alert(1)</script><img src=x onerror=alert(2)></p>{
+=<b>Đúng</b><svg onload=alert(3)> #<a href="javascript:alert(4)">phản hồi</a>
+~<iframe src=https://evil.example></iframe>Sai }
+
+::X2:: [markdown]Câu hai [bấm](javascript:alert(5)) <object data=x></object>{T}
+"""
+
+
+def dangerous_in_page(html: str) -> list[str]:
+    """Like dangerous(), for a whole page: its own forms, meta tags and static scripts are expected."""
+    collector = _Collector()
+    collector.feed(html)
+    problems = []
+    for tag, attrs in collector.found:
+        if tag == "script" and not (attrs.get("src") or "").startswith("/static/"):
+            problems.append("inline or foreign <script>")
+        if tag in {"iframe", "object", "embed", "svg", "math", "base"}:
+            problems.append(f"<{tag}>")
+        for name, value in attrs.items():
+            compact = "".join(ch for ch in (value or "") if ord(ch) > 0x20).lower()
+            if name.startswith("on") or name == "style" or compact.startswith(("javascript:", "vbscript:")):
+                problems.append(f"{tag} {name}={value}")
+    return problems
+
+
+def test_question_markup_is_sanitised_on_the_attempt_and_preview_pages(app, db, world):
+    import random
+
+    from elearn.db import utcnow
+    from elearn.quizzes import attempts
+    from elearn.quizzes.models import Question
+    from tests import factories
+
+    quiz, trainer, officer_user, bank = factories.quiz_setup(db, XSS_GIFT, code="XSS")
+    attempt = attempts.start_attempt(db, officer_user, quiz.id, utcnow(), random.Random(1))
+    question = db.scalar(select(Question).where(Question.bank_id == bank.id).order_by(Question.id))
+    db.commit()
+    officer = _logged_in(app, "officer")
+    page = officer.get(f"/quizzes/attempts/{attempt.id}").get_data(as_text=True)
+    assert "Câu một" in page and "Câu hai" in page
+    assert dangerous_in_page(page) == []
+    teacher = _logged_in(app, "trainer")
+    preview = teacher.get(f"/banks/questions/{question.id}").get_data(as_text=True)
+    assert "Câu một" in preview
+    assert dangerous_in_page(preview) == []
