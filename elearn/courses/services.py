@@ -342,15 +342,13 @@ def open_lesson(
 ) -> tuple[Lesson, Enrolment | None, str]:
     """The lesson, the officer's enrolment and the access (READ, or ENROL: self-enrol first).
 
-    Raises Forbidden when the actor may not read it; remembers the visit of an enrolled officer."""
+    Raises Forbidden when the actor may not read it. Reads only: the view records the visit afterwards."""
     lesson = get_lesson(session, lesson_id)
     course = lesson.module.course
     enrolment = enrolment_of(session, actor.officer_id, course.id)
     access = read_access(session, actor, course, enrolment)
     if access is None:
         raise Forbidden("Bạn cần ghi danh chuyên đề này (qua lớp học) để xem nội dung.")
-    if enrolment is not None:
-        prog.record_visit(session, actor.officer_id, lesson.id, now, enrolment=enrolment)
     return lesson, enrolment, access
 
 

@@ -19,7 +19,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from elearn.accounts.models import Role
-from elearn.courses import services
+from elearn.courses import progress, services
 from elearn.courses.manage_views import bp as manage_bp
 from elearn.courses.models import DELIVERY_LABELS
 from elearn.db import get_session, utcnow
@@ -123,6 +123,11 @@ def lesson(lesson_id: int):
         return redirect(url_for("courses.course", course_id=course_item.id))
     outline = services.course_outline(db, course_item, current_user.officer_id)
     db.commit()
+    if enrolment is not None:
+        # Its own short transaction: on SQLite a read transaction that later writes fails at once when another
+        # request wrote in between ("database is locked"); a transaction that starts with the write waits.
+        progress.record_visit(db, current_user.officer_id, item.id, utcnow(), enrolment=enrolment)
+        db.commit()
     previous, following = outline.neighbours(item.id)
     done = any(entry.id == item.id and entry.done for module in outline.modules for entry in module.lessons)
     return render_template(
