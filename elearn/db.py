@@ -57,7 +57,11 @@ def _configure_sqlite(engine: Engine) -> None:
         # A request that may write takes the write lock at BEGIN: a deferred transaction that read and then
         # writes fails at once ("database is locked") when another connection wrote in between, whereas
         # BEGIN IMMEDIATE waits (busy timeout). Reads (GET) keep deferred, concurrent transactions.
-        writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        writing = (
+            has_request_context()
+            and request.method not in ("GET", "HEAD", "OPTIONS")
+            and not g.get("read_only_transaction", False)
+        )
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 

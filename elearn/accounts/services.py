@@ -47,20 +47,22 @@ def find_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def authenticate(session: Session, email: str, password: str, now: datetime) -> User | None:
-    """The active user with these credentials, or None; as slow for an unknown e-mail as for a known one."""
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None; as slow for an unknown e-mail as for a known one.
+
+    Reads only: the slow hash check must not run inside a write transaction (on SQLite it would hold the
+    database's one write lock for ~100 ms per login). start_login_session writes afterwards."""
     user = find_by_email(session, email)
     if user is None:
         check_password_hash(_dummy_hash(), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.is_active:
         return None
-    user.last_login_at = now
-    session.flush()
     return user
 
 
-def start_login_session(session: Session, user: User, user_agent: str | None = None) -> str:
+def start_login_session(session: Session, user: User, now: datetime, user_agent: str | None = None) -> str:
+    user.last_login_at = now
     login = LoginSession(user_id=user.id, user_agent=(user_agent or "")[:200] or None)
     session.add(login)
     session.flush()

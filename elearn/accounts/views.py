@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from elearn.accounts import services
@@ -33,12 +33,15 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         db = get_session()
-        user = services.authenticate(db, form.email.data, form.password.data, utcnow())
+        g.read_only_transaction = True  # the password check reads; see elearn.db
+        user = services.authenticate(db, form.email.data, form.password.data)
+        db.commit()  # ends the read (nothing written) before the login is written
+        g.read_only_transaction = False
         if user is None:
             flash("Email hoặc mật khẩu không đúng.", "error")
         else:
             session.clear()  # nothing from before the login survives it (session fixation)
-            services.start_login_session(db, user, request.headers.get("User-Agent"))
+            services.start_login_session(db, user, utcnow(), request.headers.get("User-Agent"))
             db.commit()
             login_user(user, remember=form.remember.data)
             session.permanent = bool(form.remember.data)
