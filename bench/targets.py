@@ -48,18 +48,6 @@ DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/elearn_bench_targets"
 TODAY = registry.TODAY
 
 
-def fix_sectors(engine, seed: int = 5) -> None:
-    """registry.build inserts units in chunks whose first row (the top unit) has no sector_id, so executemany
-    drops that column for the whole chunk; give the CĐCS their sectors back."""
-    with Session(engine) as s:
-        sectors = list(s.scalars(select(Sector.id).order_by(Sector.id)))
-    with engine.begin() as conn:
-        conn.execute(
-            text("UPDATE org_unit SET sector_id = :first + (id % :n) WHERE depth = 2"),
-            {"first": sectors[0], "n": len(sectors)},
-        )
-
-
 def add_certificates(engine, n_officers: int, n_certs: int, seed: int = 11) -> None:
     rng = random.Random(seed)
     with Session(engine) as s:
@@ -209,7 +197,6 @@ def run(url: str, args) -> dict:
     create_schema(engine)
     start = time.perf_counter()
     registry.build(engine, args.officers, args.units)
-    fix_sectors(engine)
     add_certificates(engine, args.officers, args.certificates)
     add_targets(engine)
     built = time.perf_counter() - start
