@@ -8,11 +8,12 @@ from functools import wraps
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import abort, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from elearn.accounts.models import Role
+from elearn.errors import DomainError
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PUBLIC = "public"
@@ -71,3 +72,29 @@ def int_arg(name: str, default: int | None = None) -> int | None:
 def choices(pairs) -> list[SelectChoice]:
     """WTForms select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class committing:  # noqa: N801  (used as a statement: `with committing(db, "Đã lưu.") as outcome:`)
+    """Runs a service call as the request's one transaction: commits and flashes `success` (the block may
+    set `outcome.success` from its result), or, on a DomainError, rolls back and flashes its message;
+    `outcome.ok` says which."""
+
+    def __init__(self, db, success: str = "Đã lưu."):
+        self.db = db
+        self.success = success
+        self.ok = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, _tb) -> bool:
+        if exc_type is None:
+            self.db.commit()
+            flash(self.success, "success")
+            self.ok = True
+            return False
+        if issubclass(exc_type, DomainError):
+            self.db.rollback()
+            flash(exc.message, "error")
+            return True
+        return False

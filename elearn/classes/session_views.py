@@ -13,8 +13,8 @@ from elearn.classes import roster, services, sessions
 from elearn.classes.completion import class_has_ended, member_status
 from elearn.classes.forms import EmptyForm, SessionForm, UploadForm
 from elearn.db import get_session, utcnow
-from elearn.errors import DomainError, ImportFailed
-from elearn.web import roles_required
+from elearn.errors import ImportFailed
+from elearn.web import committing, roles_required
 
 RUNNERS = (Role.TRAINER, Role.STAFF, Role.ADMIN)
 
@@ -33,14 +33,9 @@ def session_new(class_id: int):
     if request.method == "GET":
         form.day.data = max(tc.start_date, min(tc.end_date, sessions.to_local(utcnow()).date()))
     if form.validate_on_submit():
-        try:
+        with committing(db, "Đã thêm buổi học.") as outcome:
             row = sessions.create_session(db, current_user, class_id, _data(form))
-        except DomainError as exc:
-            db.rollback()
-            flash(exc.message, "error")
-        else:
-            db.commit()
-            flash("Đã thêm buổi học.", "success")
+        if outcome.ok:
             return redirect(url_for("classes.session_page", session_id=row.id))
     return render_template("classes/session_form.html", form=form, tc=tc, row=None)
 
@@ -55,14 +50,9 @@ def session_edit(session_id: int):
         form.day.data, form.start.data, form.end.data = start.date(), start.time(), end.time()
         form.place.data, form.topic.data = row.place, row.topic
     if form.validate_on_submit():
-        try:
+        with committing(db, "Đã lưu buổi học.") as outcome:
             sessions.update_session(db, current_user, session_id, _data(form))
-        except DomainError as exc:
-            db.rollback()
-            flash(exc.message, "error")
-        else:
-            db.commit()
-            flash("Đã lưu buổi học.", "success")
+        if outcome.ok:
             return redirect(url_for("classes.session_page", session_id=session_id))
     return render_template("classes/session_form.html", form=form, tc=row.training_class, row=row)
 

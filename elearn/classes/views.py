@@ -13,11 +13,11 @@ from elearn.classes.forms import ClassForm, EmptyForm, UploadForm
 from elearn.classes.models import FUNDING_SOURCES, Attendance
 from elearn.courses.models import Course, Programme
 from elearn.db import get_session, utcnow
-from elearn.errors import DomainError, ImportFailed
+from elearn.errors import ImportFailed
 from elearn.officers.services import OfficerFilter, all_titles, list_officers
 from elearn.orgs.services import units_in_scope
 from elearn.quizzes.quiz_models import Quiz
-from elearn.web import choices, int_arg, roles_required, today
+from elearn.web import choices, committing, int_arg, roles_required, today
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
 for _rule, _view, _methods in session_views.ROUTES:
@@ -86,14 +86,10 @@ def new():
         form.capacity.data = 50
         form.min_attendance.data = 80
     if form.validate_on_submit():
-        try:
+        with committing(db) as outcome:
             created = services.create_class(db, current_user, _class_data(form))
-        except DomainError as exc:
-            db.rollback()
-            flash(exc.message, "error")
-        else:
-            db.commit()
-            flash(f"Đã tạo lớp {created.code}.", "success")
+            outcome.success = f"Đã tạo lớp {created.code}."
+        if outcome.ok:
             return redirect(url_for("classes.detail", class_id=created.id))
     return render_template("classes/form.html", form=form, training_class=None)
 
@@ -113,14 +109,9 @@ def edit(class_id: int):
         form.min_attendance.data = rule.get("min_attendance")
         form.final_quiz_id.data = str(rule.get("final_quiz_id") or "")
     if form.validate_on_submit():
-        try:
+        with committing(db, "Đã lưu lớp học.") as outcome:
             services.update_class(db, current_user, class_id, _class_data(form))
-        except DomainError as exc:
-            db.rollback()
-            flash(exc.message, "error")
-        else:
-            db.commit()
-            flash("Đã lưu lớp học.", "success")
+        if outcome.ok:
             return redirect(url_for("classes.detail", class_id=class_id))
     return render_template("classes/form.html", form=form, training_class=tc)
 
@@ -166,18 +157,14 @@ def members(class_id: int):
     flt = OfficerFilter(q=request.values.get("q", "")[:100], title_id=int_arg("title"))
     form = EmptyForm()
     if request.method == "POST" and form.validate_on_submit():
-        try:
+        with committing(db) as outcome:
             if request.form.get("all") == "1":
                 added = services.add_members_by_filter(db, current_user, class_id, flt, today=today())
             else:
                 ids = [int(v) for v in request.form.getlist("officer_id") if v.isdigit()]
                 added = services.add_members(db, current_user, class_id, ids, today=today())
-        except DomainError as exc:
-            db.rollback()
-            flash(exc.message, "error")
-        else:
-            db.commit()
-            flash(f"Đã thêm {added} học viên vào lớp.", "success")
+            outcome.success = f"Đã thêm {added} học viên vào lớp."
+        if outcome.ok:
             return redirect(url_for("classes.detail", class_id=class_id))
     page = None
     if can_search and (flt.q or flt.title_id):

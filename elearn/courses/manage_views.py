@@ -15,8 +15,7 @@ from elearn.accounts.models import Role
 from elearn.courses import authoring, services
 from elearn.courses.forms import AttachmentForm, CourseForm, LessonForm, ModuleForm
 from elearn.db import get_session
-from elearn.errors import DomainError
-from elearn.web import choices, roles_required
+from elearn.web import choices, committing, roles_required
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 AUTHORS = (Role.TRAINER, Role.ADMIN)
@@ -57,14 +56,9 @@ def new_course():
     db = get_session()
     form = CourseForm()
     if form.validate_on_submit():
-        try:
+        with committing(db, "Đã tạo chuyên đề. Hãy thêm module và bài học.") as outcome:
             course = authoring.create_course(db, current_user, _course_data(form))
-        except DomainError as exc:
-            db.rollback()
-            flash(exc.message, "error")
-        else:
-            db.commit()
-            flash("Đã tạo chuyên đề. Hãy thêm module và bài học.", "success")
+        if outcome.ok:
             return redirect(url_for("courses.manage.edit_course", course_id=course.id))
     return render_template("courses/manage/course_form.html", form=form, course=None)
 
@@ -78,14 +72,9 @@ def edit_course(course_id: int):
     if not form.is_submitted():
         form.completion.data = str((course.completion_rule or {}).get("lessons", "all"))
     if form.validate_on_submit():
-        try:
+        with committing(db, "Đã lưu chuyên đề.") as outcome:
             authoring.update_course(db, current_user, course.id, _course_data(form))
-        except DomainError as exc:
-            db.rollback()
-            flash(exc.message, "error")
-        else:
-            db.commit()
-            flash("Đã lưu chuyên đề.", "success")
+        if outcome.ok:
             return redirect(url_for("courses.manage.edit_course", course_id=course.id))
     return render_template(
         "courses/manage/course_form.html",
@@ -152,14 +141,9 @@ def new_lesson(course_id: int):
         if form.preview.data:
             preview = authoring.preview(form.body_md.data or "")
         else:
-            try:
+            with committing(db, "Đã thêm bài học.") as outcome:
                 lesson = authoring.create_lesson(db, current_user, course.id, _lesson_data(form))
-            except DomainError as exc:
-                db.rollback()
-                flash(exc.message, "error")
-            else:
-                db.commit()
-                flash("Đã thêm bài học.", "success")
+            if outcome.ok:
                 return redirect(url_for("courses.manage.edit_lesson", lesson_id=lesson.id))
     return render_template(
         "courses/manage/lesson_form.html", form=form, course=course, lesson=None, preview=preview
@@ -178,14 +162,9 @@ def edit_lesson(lesson_id: int):
         if form.preview.data:
             preview = authoring.preview(form.body_md.data or "")
         else:
-            try:
+            with committing(db, "Đã lưu bài học.") as outcome:
                 authoring.update_lesson(db, current_user, lesson.id, _lesson_data(form))
-            except DomainError as exc:
-                db.rollback()
-                flash(exc.message, "error")
-            else:
-                db.commit()
-                flash("Đã lưu bài học.", "success")
+            if outcome.ok:
                 return redirect(url_for("courses.manage.edit_lesson", lesson_id=lesson.id))
     return render_template(
         "courses/manage/lesson_form.html",
@@ -218,7 +197,7 @@ def upload_attachment(lesson_id: int):
     form = AttachmentForm()
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+        with committing(db, "Đã tải lên tệp đính kèm."):
             authoring.add_attachment(
                 db,
                 current_user,
@@ -228,12 +207,6 @@ def upload_attachment(lesson_id: int):
                 _attachments_dir(),
                 _max_bytes(),
             )
-        except DomainError as exc:
-            db.rollback()
-            flash(exc.message, "error")
-        else:
-            db.commit()
-            flash("Đã tải lên tệp đính kèm.", "success")
     else:
         flash("Hãy chọn tệp PDF, DOCX hoặc PPTX.", "error")
     return redirect(url_for("courses.manage.edit_lesson", lesson_id=lesson_id))

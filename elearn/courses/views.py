@@ -23,9 +23,9 @@ from elearn.courses import progress, services
 from elearn.courses.manage_views import bp as manage_bp
 from elearn.courses.models import DELIVERY_LABELS
 from elearn.db import get_session, utcnow
-from elearn.errors import DomainError, NotFound
+from elearn.errors import NotFound
 from elearn.html import video_embed_url
-from elearn.web import roles_required
+from elearn.web import committing, roles_required
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 bp.register_blueprint(manage_bp)
@@ -101,14 +101,8 @@ def enrol(course_id: int):
     db = get_session()
     form = FlaskForm()
     if form.validate_on_submit():
-        try:
+        with committing(db, "Bạn đã ghi danh chuyên đề. Chúc bạn học tốt!"):
             services.enrol_self(db, current_user, course_id, utcnow())
-        except DomainError as exc:
-            db.rollback()
-            flash(exc.message, "error")
-        else:
-            db.commit()
-            flash("Bạn đã ghi danh chuyên đề. Chúc bạn học tốt!", "success")
     return redirect(url_for("courses.course", course_id=course_id))
 
 

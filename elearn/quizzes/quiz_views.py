@@ -26,7 +26,7 @@ from elearn.quizzes.quiz_forms import (
     RegradeForm,
 )
 from elearn.quizzes.quiz_models import QuizAttempt
-from elearn.web import choices, roles_required
+from elearn.web import choices, committing, roles_required
 
 TRAINERS = (Role.TRAINER, Role.ADMIN)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,14 +58,9 @@ def new():
     if form.validate_on_submit():
         kind, _, ident = form.owner.data.partition(":")
         target = {"course_id": int(ident)} if kind == "course" else {"class_id": int(ident)}
-        try:
+        with committing(db, "Đã tạo bài kiểm tra. Hãy thêm câu hỏi.") as outcome:
             quiz = svc.create_quiz(db, current_user, form.settings(), **target)
-        except DomainError as exc:
-            db.rollback()
-            flash(exc.message, "error")
-        else:
-            db.commit()
-            flash("Đã tạo bài kiểm tra. Hãy thêm câu hỏi.", "success")
+        if outcome.ok:
             return redirect(url_for("quizzes.slots", quiz_id=quiz.id))
     elif request.method == "GET":
         form.bands.data = "\n".join(f"{b['min']} | {b['text']}" for b in svc.DEFAULT_BANDS)
@@ -81,14 +76,9 @@ def edit(quiz_id: int):
     if request.method == "GET":
         form.fill_from(svc.settings_of(quiz))
     if form.validate_on_submit():
-        try:
+        with committing(db, "Đã lưu cài đặt bài kiểm tra.") as outcome:
             svc.update_quiz(db, current_user, quiz.id, form.settings())
-        except DomainError as exc:
-            db.rollback()
-            flash(exc.message, "error")
-        else:
-            db.commit()
-            flash("Đã lưu cài đặt bài kiểm tra.", "success")
+        if outcome.ok:
             return redirect(url_for("quizzes.slots", quiz_id=quiz.id))
     return render_template("quizzes/edit.html", form=form, quiz=quiz)
 
@@ -150,14 +140,8 @@ def add_fixed(quiz_id: int):
     svc.get_managed_quiz(db, current_user, quiz_id)
     fixed, _ = _slot_forms(db)
     if fixed.validate_on_submit():
-        try:
+        with committing(db, "Đã thêm câu hỏi."):
             svc.add_fixed_slot(db, current_user, quiz_id, fixed.question_id.data, fixed.mark.data)
-        except DomainError as exc:
-            db.rollback()
-            flash(exc.message, "error")
-        else:
-            db.commit()
-            flash("Đã thêm câu hỏi.", "success")
     else:
         flash("Hãy chọn câu hỏi và nhập điểm.", "error")
     return redirect(url_for("quizzes.slots", quiz_id=quiz_id))
@@ -170,7 +154,7 @@ def add_random(quiz_id: int):
     svc.get_managed_quiz(db, current_user, quiz_id)
     _, rand = _slot_forms(db)
     if rand.validate_on_submit():
-        try:
+        with committing(db, "Đã thêm lượt rút câu hỏi ngẫu nhiên."):
             svc.add_random_slot(
                 db,
                 current_user,
@@ -181,12 +165,6 @@ def add_random(quiz_id: int):
                 include_subcategories=rand.include_subcategories.data,
                 tag_id=rand.tag_id.data or None,
             )
-        except DomainError as exc:
-            db.rollback()
-            flash(exc.message, "error")
-        else:
-            db.commit()
-            flash("Đã thêm lượt rút câu hỏi ngẫu nhiên.", "success")
     else:
         flash("Hãy chọn nhóm câu hỏi, số câu và điểm.", "error")
     return redirect(url_for("quizzes.slots", quiz_id=quiz_id))
