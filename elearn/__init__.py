@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
-from flask_babel import format_date, format_datetime
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -155,14 +155,27 @@ def _register_error_handlers(app: Flask) -> None:
         return _error_page(500)
 
 
+def _local(value: datetime) -> datetime:
+    """A stored datetime (naive UTC, or aware) in Vietnam's time."""
+    from elearn.web import LOCAL_TZ
+
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(LOCAL_TZ)
+
+
 def _register_template_helpers(app: Flask) -> None:
+    # dd/MM/yyyy in Vietnam's time: what Flask-Babel's format_date/format_datetime give with the app's
+    # locale and timezone (naive datetimes are UTC), without their locale lookups on every call.
     @app.template_filter("vn_date")
     def _vn_date(value):
-        return format_date(value, "dd/MM/yyyy") if value else ""
+        if not value:
+            return ""
+        if isinstance(value, datetime):
+            value = _local(value)
+        return value.strftime("%d/%m/%Y")
 
     @app.template_filter("vn_datetime")
     def _vn_datetime(value):
-        return format_datetime(value, "HH:mm dd/MM/yyyy") if value else ""
+        return _local(value).strftime("%H:%M %d/%m/%Y") if value else ""
 
     @app.context_processor
     def _globals():

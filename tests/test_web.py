@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 from flask import get_flashed_messages
+from flask_babel import format_date, format_datetime
 
 from elearn.errors import ValidationError
 from elearn.web import committing
@@ -45,3 +48,22 @@ def test_other_errors_propagate(app):
     with app.test_request_context(), pytest.raises(KeyError), committing(db):
         raise KeyError("x")
     assert db.calls == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        date(2026, 3, 1),
+        datetime(2026, 11, 22, 16, 59),  # naive UTC: 23:59 on the 22nd in Vietnam
+        datetime(2026, 11, 22, 17, 0),  # naive UTC: 00:00 on the 23rd in Vietnam
+        datetime(2026, 1, 1, 0, 30, tzinfo=UTC),
+    ],
+)
+def test_date_filters_show_vietnamese_dates_in_vietnam_time(app, value):
+    """The filters give what Flask-Babel's formatting gives with the app's locale and timezone."""
+    with app.test_request_context("/"):
+        env = app.jinja_env
+        assert env.filters["vn_date"](value) == format_date(value, "dd/MM/yyyy")
+        if isinstance(value, datetime):
+            assert env.filters["vn_datetime"](value) == format_datetime(value, "HH:mm dd/MM/yyyy")
+        assert env.filters["vn_date"](None) == env.filters["vn_datetime"](None) == ""
