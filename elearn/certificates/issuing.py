@@ -29,6 +29,7 @@ from elearn.classes.models import TrainingClass
 from elearn.errors import DomainError, NotFound, ValidationError
 from elearn.officers.models import Officer
 from elearn.orgs.models import OrgUnit
+from elearn.targets import standing
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ def _create(
         if written is not None:
             storage.remove(written)
         raise
+    standing.refresh(session, [officer.id], issue_date)
     audit(session, actor, "certificate.issue", "certificate", serial, officer_id=officer.id, type=ctype.code)
     return cert
 

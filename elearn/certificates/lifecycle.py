@@ -17,10 +17,12 @@ from elearn.authz import in_subtree, scope_root
 from elearn.certificates import access, eligibility, storage
 from elearn.certificates.issuing import Issuer, _create, nfc
 from elearn.certificates.models import Certificate, CertificateType
+from elearn.classes.completion import local_date
 from elearn.classes.models import TrainingClass
 from elearn.errors import Conflict, Forbidden, NotFound, ValidationError
 from elearn.officers.models import Officer
 from elearn.orgs.models import OrgUnit
+from elearn.targets import standing
 
 STATUS_LABELS = {"valid": "Hợp lệ", "revoked": "Đã thu hồi", "expired": "Hết hạn", "invalid": "Không hợp lệ"}
 
@@ -144,6 +146,7 @@ def revoke(session: Session, actor: User | None, serial: str, reason: str, now: 
     cert.revoked_reason = reason[:1000]
     cert.revoked_by_id = actor.id if actor else None
     session.flush()
+    standing.refresh(session, [cert.officer_id], local_date(now))
     audit(session, actor, "certificate.revoke", "certificate", cert.serial, reason=cert.revoked_reason)
     return cert
 

@@ -1,4 +1,4 @@
-"""`flask --app app targets ...`: the figures report and the daily snapshot."""
+"""`flask --app app targets ...`: the figures report, the daily snapshot and the standing rebuild."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from elearn.db import get_session
 from elearn.errors import DomainError
 from elearn.orgs.models import OrgUnit
 from elearn.orgs.services import find_unit_by_code
-from elearn.targets import dashboard
+from elearn.targets import dashboard, standing
 from elearn.web import today
 
 
@@ -62,10 +62,21 @@ def register(app: Flask) -> None:
 
     @group.command("snapshot")
     def snapshot_command() -> None:
-        """Stores today's figures of every target (run daily; running twice a day replaces them)."""
+        """Stores today's figures of every target (run daily; running twice a day replaces them), after
+        rebuilding every officer's standing as of today."""
         db = get_session()
+        standing.refresh(db, None, today())
         written = dashboard.write_snapshots(db, today())
         db.commit()
         click.echo(f"Đã ghi {written} số liệu ngày {today():%d/%m/%Y}.")
+
+    @group.command("refresh-standing")
+    def refresh_standing_command() -> None:
+        """Rebuilds every officer's certificate standing as of today (after a bulk load of certificates;
+        `snapshot` does it daily)."""
+        db = get_session()
+        standing.refresh(db, None, today())
+        db.commit()
+        click.echo(f"Đã cập nhật tình trạng chứng chỉ của cán bộ, ngày {today():%d/%m/%Y}.")
 
     app.cli.add_command(group)

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -149,3 +150,21 @@ class TargetSnapshot(Base):
     day: Mapped[date] = mapped_column(Date)
     numerator: Mapped[int] = mapped_column(Integer)
     denominator: Mapped[int] = mapped_column(Integer)
+
+
+class OfficerStanding(Base):
+    """Per officer, what a dashboard would otherwise read from all their certificates and positions
+    (standing.py): `cert_mask` has bit `type_id` set for each certificate type valid on every day from
+    `as_of` up to `expires_first` (inclusive) and before `next_issue`; `first_term_start` is the start of
+    the earliest term they held a position in (NULL: none). Outside that window, or without a row, the
+    dashboard asks the certificates and positions themselves. Triggers on `certificate` and `position`
+    delete the officer's row on any change (migration 0007), so a row is never stale."""
+
+    __tablename__ = "officer_standing"
+
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id", ondelete="CASCADE"), primary_key=True)
+    cert_mask: Mapped[int] = mapped_column(BigInteger, default=0)
+    as_of: Mapped[date] = mapped_column(Date)
+    expires_first: Mapped[date | None] = mapped_column(Date)
+    next_issue: Mapped[date | None] = mapped_column(Date)
+    first_term_start: Mapped[date | None] = mapped_column(Date)

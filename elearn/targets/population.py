@@ -11,9 +11,9 @@ position there.
 Every figure is SQL aggregation; nothing loops over officers in Python. Dashboards (`breakdowns`, in
 rollup.py) take every target of a unit in one statement: positions grouped by officer, the home position of
 each target being the MIN of an integer key (rank, tree order, child unit) over the matching ones, joined to
-the certificates grouped by officer, then grouped by child unit. The missing-officers list and the
-snapshots pick home positions per target with a window function (`home_positions`), which orders the same
-way.
+each officer's standing row (standing.py: valid certificate types, first term), then grouped by child
+unit. The missing-officers list and the snapshots pick home positions per target with a window function
+(`home_positions`), which orders the same way.
 """
 
 from __future__ import annotations

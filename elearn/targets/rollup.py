@@ -14,6 +14,10 @@ child in path order, 0 outside its subtree. The bucket is a function of the unit
 (rank, path) and its last digits name where to count the officer. Positions at the same unit with the same
 rank fall in the same bucket, so the position id needs no place in the key.
 
+Each officer's row is joined to their standing row (standing.py) for the certificate types they hold and
+the first term they served in; where the row is missing or its window does not cover the day, the same
+questions go to the certificates and positions.
+
 Each officer's buckets and "met" flags are then folded into one integer per officer (a number in base
 2 * (children + 2), one digit per target) so that the final GROUP BY sorts or hashes a single column.
 
@@ -29,9 +33,9 @@ from sqlalchemy import BigInteger, and_, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from elearn.authz import in_subtree
-from elearn.certificates.models import Certificate
 from elearn.officers.models import Position, PositionTitle
 from elearn.orgs.models import OrgUnit, Term
+from elearn.targets import standing
 from elearn.targets.models import Target
 from elearn.targets.population import (
     ZERO,
@@ -106,7 +110,7 @@ def _position_conditions(session: Session, target: Target, day: date) -> list:
 
 def _officer_rows(session: Session, targets: list[Target], unit: OrgUnit, day: date, dialect: str):
     """Subquery: one row per officer with a current position, `k<i>` = MIN(key) over their positions
-    matching target i (NULL: not in its population), and `inside` for officers who must be looked at."""
+    matching target i (NULL: not in its population)."""
     tree = _tree(unit, dialect)
     units = select(
         tree.c.id,
@@ -150,8 +154,8 @@ def _inside(unit: OrgUnit, day: date):
 
 
 def _new_in_term(session: Session, officer_col, term: Term):
-    """The officer held no position in a term before `term` (one index probe per officer: a scalar
-    subquery, which PostgreSQL cannot turn into a hash of every earlier position)."""
+    """The officer held no position in a term before `term`, asked of the positions (one index probe per
+    officer; only officers without a standing row get here)."""
     earlier_terms = list(session.scalars(select(Term.id).where(Term.start_date < term.start_date)))
     if not earlier_terms:
         return true()
@@ -160,34 +164,8 @@ def _new_in_term(session: Session, officer_col, term: Term):
     return probe.limit(1).scalar_subquery().is_(None)
 
 
-def _certificates(targets: list[Target], unit: OrgUnit, day: date):
-    """Subquery: per officer, which of the targets' certificate types they hold valid on `day`."""
-    cert_types = sorted({t.certificate_type_id for t in targets if t.measure == "certificate"})
-    if not cert_types:
-        return None
-    certs = (
-        select(
-            Certificate.officer_id,
-            *(
-                func.max(case((Certificate.type_id == type_id, 1), else_=0)).label(f"c{type_id}")
-                for type_id in cert_types
-            ),
-        )
-        .where(
-            Certificate.type_id.in_(cert_types),
-            Certificate.status == "valid",
-            Certificate.issue_date <= day,
-            or_(Certificate.expiry_date.is_(None), Certificate.expiry_date >= day),
-        )
-        .group_by(Certificate.officer_id)
-    )
-    if unit.parent_id is not None:
-        certs = certs.where(Certificate.officer_id.in_(_inside(unit, day)))
-    return certs.subquery("certs")
-
-
 def breakdowns(session: Session, targets: list[Target], unit: OrgUnit, day: date) -> dict[int, Breakdown]:
-    """Every target's breakdown at `unit`: the officer rows joined to their certificates, each officer's
+    """Every target's breakdown at `unit`: the officer rows joined to their standing, each officer's
     (bucket, met) of every target folded into one code, counted per code."""
     if not targets:
         return {}
@@ -203,19 +181,22 @@ def breakdowns(session: Session, targets: list[Target], unit: OrgUnit, day: date
     )
     base = 2 * (len(children) + 2)  # one digit per target: bucket * 2 + met
     o = _officer_rows(session, targets, unit, day, dialect)
-    certs = _certificates(targets, unit, day)
     digits = []
     for i, t in enumerate(targets):
         key = o.c[f"k{i}"]
         counted = key.is_not(None)
         if t.newly_added:
             term = population_term(session, t, day)
-            counted = and_(counted, _new_in_term(session, o.c.officer_id, term)) if term else false()
+            if term is None:
+                counted = false()
+            else:
+                asked = _new_in_term(session, o.c.officer_id, term)
+                counted = and_(counted, standing.new_in_term(term.start_date, asked))
         if t.measure == "certificate":
-            met = certs.c[f"c{t.certificate_type_id}"] == 1
+            met = standing.holds(o.c.officer_id, t.certificate_type_id, day)
         else:
-            met = met_condition(session, t, o.c.officer_id, day)
-        digits.append(case((counted, (key % _big(BUCKET_FACTOR)) * 2 + case((met, 1), else_=0)), else_=0))
+            met = case((met_condition(session, t, o.c.officer_id, day), 1), else_=0)
+        digits.append(case((counted, (key % _big(BUCKET_FACTOR)) * 2 + met), else_=0))
     # Fold the digits into as few integer columns as fit in 64 bits.
     codes, code, scale, layout = [], None, 1, []
     for digit in digits:
@@ -228,9 +209,7 @@ def breakdowns(session: Session, targets: list[Target], unit: OrgUnit, day: date
         scale *= base
     codes.append(code)
     combos = select(*(c.label(f"code{j}") for j, c in enumerate(codes))).select_from(o)
-    if certs is not None:
-        combos = combos.outerjoin(certs, certs.c.officer_id == o.c.officer_id)
-    combos = combos.subquery("combos")
+    combos = standing.outer_join(combos, o.c.officer_id, day).subquery("combos")
     rows = session.execute(select(combos, func.count()).group_by(*combos.c)).all()
     out = {}
     for i, t in enumerate(targets):

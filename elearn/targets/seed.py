@@ -19,6 +19,7 @@ from elearn.officers.models import PositionTitle
 from elearn.orgs.models import OrgUnit, Sector
 from elearn.orgs.services import current_term
 from elearn.seed_context import SeedContext
+from elearn.targets import standing
 from elearn.targets.dashboard import write_snapshots
 from elearn.targets.models import ClassQuota, Target
 
@@ -29,6 +30,7 @@ HISTORY_DAYS = (28, 21, 14, 7, 1)
 
 
 def seed_demo(session: Session, ctx: SeedContext) -> None:
+    standing.refresh(session, None, ctx.today)
     programme = session.scalar(select(Programme).where(Programme.code == "LLNV"))
     conds = [CertificateType.name == CERT_NAME]
     if programme is not None:
