@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -293,17 +293,17 @@ def close_expired(session: Session, now: datetime, *, officer_id: int | None = N
     return closed
 
 
-def has_expired_attempts(session: Session, officer_id: int, now: datetime) -> bool:
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    and_(
-                        QuizAttempt.officer_id == officer_id,
-                        QuizAttempt.state == "in_progress",
-                        QuizAttempt.deadline_at < now,
-                    )
-                )
-            )
-        )
+_HAS_EXPIRED = select(
+    exists().where(
+        QuizAttempt.officer_id == bindparam("officer_id"),
+        QuizAttempt.state == "in_progress",
+        QuizAttempt.deadline_at < bindparam("now"),
     )
+)
+
+
+def has_expired_attempts(session: Session, officer_id: int, now: datetime) -> bool:
+    """Asked on every page load of a learner: a statement built once, run on the session's connection
+    without the ORM's result processing."""
+    params = {"officer_id": officer_id, "now": now}
+    return bool(session.connection().execute(_HAS_EXPIRED, params).scalar())
