@@ -32,7 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from elearn.certificates.pdf import CertificateFields, load_design, render_certificate  # noqa: E402
+from elearn.certificates.design import load_design  # noqa: E402
+from elearn.certificates.pdf import CertificateFields, render_certificate  # noqa: E402
 from elearn.certificates.qr import encode_url  # noqa: E402
 from elearn.certificates.tokens import (  # noqa: E402
     TokenRecord,

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from elearn.certificates.pdf import DEFAULT_DESIGN, MissingGlyph, fit_text, load_design, render_certificate
+from elearn.certificates.design import DEFAULT_DESIGN, load_design
+from elearn.certificates.pdf import MissingGlyph, fit_text, render_certificate
 from elearn.certificates.qr import encode_url
 from elearn.certificates.tokens import build_verify_url, generate_keypair, sign_record
 from elearn.errors import DomainError, ValidationError
