@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from elearn.errors import Forbidden, ImportFailed
-from elearn.officers.importer import COLUMNS, import_officers, template_csv, template_xlsx
+from elearn.officers.import_rows import COLUMNS
+from elearn.officers.importer import import_officers, template_csv, template_xlsx
 from elearn.officers.models import Officer, Position
 
 HEADER = [h for _, h, _ in COLUMNS]
