@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, literal, select
+from sqlalchemy import bindparam, exists, func, literal, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from elearn.accounts.models import Role, User
@@ -55,12 +55,17 @@ def require_edit(session: Session, actor: User | None, course: Course) -> Course
     return course
 
 
+# Statements of every lesson page, built once: building them per call (coercing every clause, computing
+# the cache key) cost about as much as running them.
+_ENROLMENT = select(Enrolment).where(
+    Enrolment.officer_id == bindparam("officer_id"), Enrolment.course_id == bindparam("course_id")
+)
+
+
 def enrolment_of(session: Session, officer_id: int | None, course_id: int) -> Enrolment | None:
     if officer_id is None:
         return None
-    return session.scalar(
-        select(Enrolment).where(Enrolment.officer_id == officer_id, Enrolment.course_id == course_id)
-    )
+    return session.scalar(_ENROLMENT, {"officer_id": officer_id, "course_id": course_id})
 
 
 def read_access(
@@ -296,23 +301,31 @@ class CourseOutline:
         return None, None
 
 
+_OUTLINE_ORDER = (Module.position, Module.id, Lesson.position, Lesson.id)
+_OUTLINE = (
+    select(Module.id, Module.title, Lesson.id, Lesson.title, LessonProgress.completed_at.is_not(None))
+    .outerjoin(Lesson, Lesson.module_id == Module.id)
+    .outerjoin(
+        LessonProgress,
+        (LessonProgress.lesson_id == Lesson.id) & (LessonProgress.officer_id == bindparam("officer_id")),
+    )
+    .where(Module.course_id == bindparam("course_id"))
+    .order_by(*_OUTLINE_ORDER)
+)
+_OUTLINE_NO_PROGRESS = (
+    select(Module.id, Module.title, Lesson.id, Lesson.title, literal(False))
+    .outerjoin(Lesson, Lesson.module_id == Module.id)
+    .where(Module.course_id == bindparam("course_id"))
+    .order_by(*_OUTLINE_ORDER)
+)
+
+
 def course_outline(session: Session, course: Course, officer_id: int | None) -> CourseOutline:
     """Modules and lesson titles (not bodies) with the officer's done marks, in one query."""
-    done_col = literal(False)
-    query = select(Module.id, Module.title, Lesson.id, Lesson.title)
-    if officer_id is not None:
-        done_col = LessonProgress.completed_at.is_not(None)
-        query = query.outerjoin(Lesson, Lesson.module_id == Module.id).outerjoin(
-            LessonProgress,
-            (LessonProgress.lesson_id == Lesson.id) & (LessonProgress.officer_id == officer_id),
-        )
+    if officer_id is None:
+        rows = session.execute(_OUTLINE_NO_PROGRESS, {"course_id": course.id}).all()
     else:
-        query = query.outerjoin(Lesson, Lesson.module_id == Module.id)
-    rows = session.execute(
-        query.add_columns(done_col)
-        .where(Module.course_id == course.id)
-        .order_by(Module.position, Module.id, Lesson.position, Lesson.id)
-    ).all()
+        rows = session.execute(_OUTLINE, {"course_id": course.id, "officer_id": officer_id}).all()
     done_ids = {row[2] for row in rows if row[4] and row[2] is not None}
     modules: dict[int, OutlineModule] = {}
     for module_id, module_title, lesson_id, lesson_title, _done in rows:
@@ -326,12 +339,15 @@ def course_outline(session: Session, course: Course, officer_id: int | None) -> 
     )
 
 
+_LESSON = (
+    select(Lesson)
+    .options(joinedload(Lesson.module).joinedload(Module.course), selectinload(Lesson.attachments))
+    .where(Lesson.id == bindparam("lesson_id"))
+)
+
+
 def get_lesson(session: Session, lesson_id: int) -> Lesson:
-    lesson = session.scalar(
-        select(Lesson)
-        .options(joinedload(Lesson.module).joinedload(Module.course), selectinload(Lesson.attachments))
-        .where(Lesson.id == lesson_id)
-    )
+    lesson = session.scalar(_LESSON, {"lesson_id": lesson_id})
     if lesson is None:
         raise NotFound("Không tìm thấy bài học.")
     return lesson
