@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -33,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import select, text  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 import elearn.models  # noqa: E402, F401
@@ -51,6 +52,11 @@ from elearn.quizzes.qtypes import data_from_parsed  # noqa: E402
 from elearn.quizzes.quiz_models import AttemptQuestion, QuizAttempt  # noqa: E402
 from elearn.quizzes.quiz_seed import simulated_response  # noqa: E402
 from elearn.reference import ensure_reference_data  # noqa: E402
+
+_REGISTRY = Path(__file__).resolve().with_name("registry.py")
+_spec = importlib.util.spec_from_file_location("bench_registry", _REGISTRY)
+registry = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(registry)
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/elearn_bench_quiz"
 PASSWORD = "benchpass123"
@@ -74,12 +80,7 @@ def _gift(n: int = 40) -> str:
 
 def build(url: str, n_officers: int) -> list[dict]:
     """The database: users, one 40-question quiz, an attempt per officer. Returns what the clients need."""
-    if url.startswith("postgresql"):
-        engine = make_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+    registry.recreate_database(url)
     migrations.upgrade(url)
     engine = make_engine(url)
     Base.metadata.create_all(engine)

@@ -210,15 +210,21 @@ def measure(engine, repeat: int) -> dict:
     return results
 
 
+def recreate_database(url: str) -> None:
+    """A PostgreSQL URL's database dropped and created empty (SQLite files are fresh temporary ones)."""
+    if not url.startswith("postgresql"):
+        return
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    name = url.rsplit("/", 1)[1]
+    admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
 def run(url: str, args) -> dict:
-    if url.startswith("postgresql"):
-        admin_url = url.rsplit("/", 1)[0] + "/postgres"
-        name = url.rsplit("/", 1)[1]
-        admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
+    recreate_database(url)
     migrations.upgrade(url)
     engine = make_engine(url)
     start = time.perf_counter()

@@ -201,14 +201,7 @@ def run(url: str, args) -> dict:
         result = {"build_seconds": None, **refresh_standing(engine), **measure(engine, args.repeat)}
         engine.dispose()
         return result
-    if url.startswith("postgresql"):
-        admin_url = url.rsplit("/", 1)[0] + "/postgres"
-        name = url.rsplit("/", 1)[1]
-        admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
+    registry.recreate_database(url)
     migrations.upgrade(url)
     engine = make_engine(url)
     create_schema(engine)
