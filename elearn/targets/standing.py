@@ -8,7 +8,7 @@ primary key.
 
 The row is exact on every day `d` with `as_of <= d`, `d <= expires_first` (the first expiry among the
 certificates valid on `as_of`) and `d < next_issue` (the first certificate issued after `as_of`): no valid
-certificate starts or ends inside that window. Outside it, or for an officer without a row, `met` asks the
+certificate starts or ends inside that window. Outside it, or for an officer without a row, `holds` asks the
 certificates directly (an index probe), so the figures stay exact and live: a certificate expiring today
 stops counting today, without any nightly job. Triggers on `certificate` and `position` delete the
 officer's row on every change (migration 0007), after which the dashboard asks the certificates and

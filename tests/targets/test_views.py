@@ -12,6 +12,7 @@ import pytest
 
 from elearn.errors import Forbidden
 from elearn.targets import dashboard, exports
+from elearn.targets.models import OfficerStanding
 from elearn.web import today
 from tests import factories as f
 from tests.targets import factories as tf
@@ -144,3 +145,16 @@ def test_cli_report_json(db, world, app, cert_target):
     assert refused.exit_code == 1
     ok = runner.invoke(args=["targets", "report", "--unit", "TEST-B", "--user", "staff-b@test.vn", "--json"])
     assert ok.exit_code == 0 and json.loads(ok.output)["unit"]["code"] == "TEST-B"
+
+
+def test_cli_refresh_standing_keeps_the_figures(db, world, app, cert_target):
+    target, ctype = cert_target
+    holder = f.officer(db, world.b1)
+    tf.certificate(db, holder, ctype)
+    runner = app.test_cli_runner()
+    before = runner.invoke(args=["targets", "report", "--json"]).output
+    result = runner.invoke(args=["targets", "refresh-standing"])
+    assert result.exit_code == 0, result.output
+    assert "Đã cập nhật tình trạng chứng chỉ" in result.output
+    assert db.get(OfficerStanding, holder.id).cert_mask == 1 << ctype.id
+    assert runner.invoke(args=["targets", "report", "--json"]).output == before
