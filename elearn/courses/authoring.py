@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from elearn.accounts.models import Role, User
 from elearn.authz import require_role
+from elearn.courses.lessons import get_lesson
 from elearn.courses.models import DELIVERY_LABELS, Attachment, Course, CourseEditor, Lesson, Module
-from elearn.courses.services import get_course, get_lesson, require_edit
+from elearn.courses.services import get_course, require_edit
 from elearn.db import utcnow
 from elearn.errors import Conflict, NotFound, ValidationError
 from elearn.html import is_safe_link, render_markdown

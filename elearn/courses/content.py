@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
 from elearn.courses.models import DELIVERY_LABELS
+from elearn.courses.yaml_lines import LineDict, LineList, clean_text, load_yaml, read_text, unknown_keys
 from elearn.errors import RowError
 from elearn.html import is_safe_link
 
@@ -27,40 +24,6 @@ COURSE_KEYS = {"code", "title", "description", "delivery", "hours", "enrolment",
 MODULE_KEYS = {"title", "lessons"}
 LESSON_KEYS = {"file", "title", "video"}
 PROGRAMME_KEYS = {"code", "title", "description", "courses"}
-
-
-class LineDict(dict):
-    """A YAML mapping that remembers its line and the line of each key."""
-
-    line = 1
-    key_lines: dict
-
-
-class LineList(list):
-    line = 1
-    item_lines: list
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-def _mapping(loader: _Loader, node: MappingNode) -> LineDict:
-    result = LineDict(loader.construct_mapping(node, deep=True))
-    result.line = node.start_mark.line + 1
-    result.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, ScalarNode)}
-    return result
-
-
-def _sequence(loader: _Loader, node: SequenceNode) -> LineList:
-    result = LineList(loader.construct_sequence(node, deep=True))
-    result.line = node.start_mark.line + 1
-    result.item_lines = [item.start_mark.line + 1 for item in node.value]
-    return result
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
 @dataclass
@@ -108,41 +71,6 @@ class ContentBundle:
     programmes_file: str = "programmes.yaml"
 
 
-def _text(value) -> str:
-    return unicodedata.normalize("NFC", str(value)).strip() if value is not None else ""
-
-
-def _read_text(path: Path, name: str, errors: list[RowError]) -> str | None:
-    data = path.read_bytes()
-    try:
-        return unicodedata.normalize("NFC", data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        errors.append(RowError(line, "Tệp không phải mã UTF-8.", name))
-        return None
-
-
-def _load_yaml(path: Path, name: str, errors: list[RowError]):
-    text = _read_text(path, name, errors)
-    if text is None:
-        return None
-    try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 (_Loader is a SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else 1
-        reason = getattr(exc, "problem", None) or str(exc)
-        errors.append(RowError(line, f"Lỗi cú pháp YAML: {reason}.", name))
-        return None
-
-
-def _unknown_keys(data: LineDict, allowed: set[str], name: str, errors: list[RowError]) -> None:
-    for key in data:
-        if key not in allowed:
-            line = data.key_lines.get(key, data.line)
-            errors.append(RowError(line, f"Khóa không hợp lệ: «{key}».", name))
-
-
 def load_folder(root: Path) -> ContentBundle:
     """Reads and checks every course folder and programmes.yaml under root; errors are collected."""
     bundle = ContentBundle()
@@ -176,31 +104,31 @@ def _load_course(folder: Path, errors: list[RowError]) -> CourseSpec | None:
     name = f"{folder.name}/course.yaml"
     before = len(errors)
     raw = (folder / "course.yaml").read_bytes()
-    data = _load_yaml(folder / "course.yaml", name, errors)
+    data = load_yaml(folder / "course.yaml", name, errors)
     if data is None:
         return None
     if not isinstance(data, LineDict):
         errors.append(RowError(1, "course.yaml phải là một bảng khóa: giá trị.", name))
         return None
-    _unknown_keys(data, COURSE_KEYS, name, errors)
+    unknown_keys(data, COURSE_KEYS, name, errors)
 
     def line_of(key: str) -> int:
         return data.key_lines.get(key, data.line)
 
-    code = _text(data.get("code")).upper()
+    code = clean_text(data.get("code")).upper()
     if not CODE_RE.match(code):
         errors.append(
             RowError(line_of("code"), "Thiếu mã chuyên đề hoặc mã không hợp lệ (A-Z, 0-9, -).", name)
         )
-    title = _text(data.get("title"))
+    title = clean_text(data.get("title"))
     if not title or len(title) > 300:
         errors.append(RowError(line_of("title"), "Thiếu tên chuyên đề (tối đa 300 ký tự).", name))
-    delivery = _text(data.get("delivery") or "online")
+    delivery = clean_text(data.get("delivery") or "online")
     if delivery not in DELIVERY_LABELS:
         errors.append(
             RowError(line_of("delivery"), "Hình thức phải là online, blended hoặc in_person.", name)
         )
-    enrolment = _text(data.get("enrolment") or "open")
+    enrolment = clean_text(data.get("enrolment") or "open")
     if enrolment not in ENROLMENT_KINDS:
         errors.append(RowError(line_of("enrolment"), "Ghi danh phải là open hoặc class.", name))
     hours = data.get("hours", 0)
@@ -218,7 +146,7 @@ def _load_course(folder: Path, errors: list[RowError]) -> CourseSpec | None:
     return CourseSpec(
         code=code,
         title=title,
-        description=_text(data.get("description")),
+        description=clean_text(data.get("description")),
         delivery=delivery,
         hours=hours,
         enrolment=enrolment,
@@ -260,8 +188,8 @@ def _load_modules(folder: Path, data: LineDict, name: str, errors: list[RowError
         if not isinstance(item, LineDict):
             errors.append(RowError(line, "Mỗi module phải có title và lessons.", name))
             continue
-        _unknown_keys(item, MODULE_KEYS, name, errors)
-        title = _text(item.get("title"))
+        unknown_keys(item, MODULE_KEYS, name, errors)
+        title = clean_text(item.get("title"))
         if not title:
             errors.append(RowError(line, "Module thiếu tiêu đề (title).", name))
         module = ModuleSpec(title=title)
@@ -286,12 +214,12 @@ def _load_lesson(
         entry_data.line, entry_data.key_lines = line, {"file": line}
     elif isinstance(entry, LineDict):
         entry_data = entry
-        _unknown_keys(entry_data, LESSON_KEYS, name, errors)
+        unknown_keys(entry_data, LESSON_KEYS, name, errors)
     else:
         errors.append(RowError(line, "Mỗi bài học phải là «file: ten-bai.md».", name))
         return None
     file_line = entry_data.key_lines.get("file", line)
-    filename = _text(entry_data.get("file"))
+    filename = clean_text(entry_data.get("file"))
     if not SLUG_RE.match(filename):
         errors.append(
             RowError(file_line, f"Tên tệp bài học không hợp lệ: «{filename}» (chữ thường, .md).", name)
@@ -307,13 +235,13 @@ def _load_lesson(
         errors.append(RowError(file_line, f"Không tìm thấy tệp bài học {filename}.", name))
         return None
     lesson_name = f"{folder.name}/{filename}"
-    body = _read_text(path, lesson_name, errors)
+    body = read_text(path, lesson_name, errors)
     if body is None:
         return None
-    title = _text(entry_data.get("title"))
+    title = clean_text(entry_data.get("title"))
     lines = body.lstrip("\n").split("\n", 1)
     if lines[0].startswith("# "):
-        title = title or _text(lines[0][2:])
+        title = title or clean_text(lines[0][2:])
         body = lines[1] if len(lines) > 1 else ""
     if not title:
         errors.append(RowError(1, "Bài học thiếu tiêu đề (dòng đầu «# Tiêu đề» hoặc title).", lesson_name))
@@ -321,7 +249,7 @@ def _load_lesson(
     if not body.strip():
         errors.append(RowError(1, "Bài học không có nội dung.", lesson_name))
         return None
-    video = _text(entry_data.get("video")) or None
+    video = clean_text(entry_data.get("video")) or None
     if video and not is_safe_link(video):
         errors.append(
             RowError(entry_data.key_lines.get("video", line), "Liên kết video phải là http(s).", name)
@@ -332,7 +260,7 @@ def _load_lesson(
 
 def _load_programmes(path: Path, errors: list[RowError]) -> list[ProgrammeSpec]:
     name = path.name
-    data = _load_yaml(path, name, errors)
+    data = load_yaml(path, name, errors)
     if data is None:
         return []
     items = data.get("programmes") if isinstance(data, LineDict) else None
@@ -345,9 +273,9 @@ def _load_programmes(path: Path, errors: list[RowError]) -> list[ProgrammeSpec]:
         if not isinstance(item, LineDict):
             errors.append(RowError(line, "Mỗi chương trình phải có code, title và courses.", name))
             continue
-        _unknown_keys(item, PROGRAMME_KEYS, name, errors)
-        code = _text(item.get("code")).upper()
-        title = _text(item.get("title"))
+        unknown_keys(item, PROGRAMME_KEYS, name, errors)
+        code = clean_text(item.get("code")).upper()
+        title = clean_text(item.get("title"))
         courses = item.get("courses")
         if not CODE_RE.match(code):
             errors.append(RowError(item.key_lines.get("code", line), "Mã chương trình không hợp lệ.", name))
@@ -358,14 +286,14 @@ def _load_programmes(path: Path, errors: list[RowError]) -> list[ProgrammeSpec]:
                 RowError(item.key_lines.get("courses", line), "Chương trình chưa có chuyên đề.", name)
             )
             continue
-        codes = [_text(c).upper() for c in courses]
+        codes = [clean_text(c).upper() for c in courses]
         if len(set(codes)) != len(codes):
             errors.append(
                 RowError(item.key_lines.get("courses", line), "Một chuyên đề được ghi hai lần.", name)
             )
         result.append(
             ProgrammeSpec(
-                code, title, _text(item.get("description")), codes, item.key_lines.get("courses", line)
+                code, title, clean_text(item.get("description")), codes, item.key_lines.get("courses", line)
             )
         )
     return result

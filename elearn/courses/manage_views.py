@@ -12,7 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from elearn.accounts.models import Role
-from elearn.courses import authoring, services
+from elearn.courses import authoring, lessons, services
 from elearn.courses.forms import AttachmentForm, CourseForm, LessonForm, ModuleForm
 from elearn.db import get_session
 from elearn.web import choices, committing, roles_required
@@ -81,7 +81,7 @@ def edit_course(course_id: int):
         form=form,
         course=course,
         module_form=ModuleForm(formdata=None),
-        outline=services.course_outline(db, course, None),
+        outline=lessons.course_outline(db, course, None),
     )
 
 
@@ -154,7 +154,7 @@ def new_lesson(course_id: int):
 @roles_required(*AUTHORS)
 def edit_lesson(lesson_id: int):
     db = get_session()
-    lesson = services.get_lesson(db, lesson_id)
+    lesson = lessons.get_lesson(db, lesson_id)
     course = services.require_edit(db, current_user, lesson.module.course)
     form = _lesson_form(db, course, lesson)
     preview = None
@@ -192,7 +192,7 @@ def delete_lesson(lesson_id: int):
 @roles_required(*AUTHORS)
 def upload_attachment(lesson_id: int):
     db = get_session()
-    lesson = services.get_lesson(db, lesson_id)
+    lesson = lessons.get_lesson(db, lesson_id)
     services.require_edit(db, current_user, lesson.module.course)
     form = AttachmentForm()
     if form.validate_on_submit():

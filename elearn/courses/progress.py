@@ -200,7 +200,7 @@ def _lesson_course_id(session: Session, lesson_id: int) -> int:
 def mark_lesson_done(session: Session, officer_id: int, lesson_id: int, now: datetime) -> CourseProgress:
     """Idempotent. Sets Enrolment.completed_at once, when the course's completion rule becomes true.
 
-    Callers check that the officer may read the lesson (see elearn.courses.services.mark_done)."""
+    Callers check that the officer may read the lesson (see elearn.courses.lessons.mark_done)."""
     course_id = _lesson_course_id(session, lesson_id)
     row = session.scalar(
         select(LessonProgress).where(

@@ -1,7 +1,8 @@
-"""The learner side of courses: access rules, catalogue, enrolment, lesson pages and progress.
+"""The learner side of courses: access rules, catalogue, programmes, enrolment and "my learning".
 
-Authoring (trainers editing courses) lives in elearn.courses.authoring; progress arithmetic in
-elearn.courses.progress. Services check authorization themselves and only flush.
+The lesson page (outline, lesson, done marks, attachments) lives in elearn.courses.lessons; authoring
+(trainers editing courses) in elearn.courses.authoring; progress arithmetic in elearn.courses.progress.
+Services check authorization themselves and only flush.
 """
 
 from __future__ import annotations
@@ -9,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, exists, func, literal, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy.orm import Session
 
 from elearn.accounts.models import Role, User
 from elearn.courses import progress as prog
 from elearn.courses.models import (
-    Attachment,
     Course,
     CourseEditor,
     Enrolment,
@@ -55,8 +55,7 @@ def require_edit(session: Session, actor: User | None, course: Course) -> Course
     return course
 
 
-# Statements of every lesson page, built once: building them per call (coercing every clause, computing
-# the cache key) cost about as much as running them.
+# Built once, like the lesson page's statements in lessons.py (it runs on every lesson page).
 _ENROLMENT = select(Enrolment).where(
     Enrolment.officer_id == bindparam("officer_id"), Enrolment.course_id == bindparam("course_id")
 )
@@ -253,135 +252,3 @@ def my_courses(session: Session, officer_id: int) -> list[MyCourse]:
             )
         )
     return result
-
-
-# --- lesson page ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OutlineLesson:
-    id: int
-    title: str
-    done: bool
-
-
-@dataclass(frozen=True)
-class OutlineModule:
-    id: int
-    title: str
-    lessons: list[OutlineLesson]
-
-    @property
-    def done(self) -> int:
-        return sum(1 for lesson in self.lessons if lesson.done)
-
-    @property
-    def percent(self) -> int:
-        return int(self.done * 100 // len(self.lessons)) if self.lessons else 0
-
-
-@dataclass(frozen=True)
-class CourseOutline:
-    modules: list[OutlineModule]
-    done: int
-    total: int
-    completed: bool
-
-    @property
-    def percent(self) -> int:
-        return int(self.done * 100 // self.total) if self.total else 0
-
-    def neighbours(self, lesson_id: int) -> tuple[OutlineLesson | None, OutlineLesson | None]:
-        flat = [lesson for module in self.modules for lesson in module.lessons]
-        for index, lesson in enumerate(flat):
-            if lesson.id == lesson_id:
-                before = flat[index - 1] if index else None
-                after = flat[index + 1] if index + 1 < len(flat) else None
-                return before, after
-        return None, None
-
-
-_OUTLINE_ORDER = (Module.position, Module.id, Lesson.position, Lesson.id)
-_OUTLINE = (
-    select(Module.id, Module.title, Lesson.id, Lesson.title, LessonProgress.completed_at.is_not(None))
-    .outerjoin(Lesson, Lesson.module_id == Module.id)
-    .outerjoin(
-        LessonProgress,
-        (LessonProgress.lesson_id == Lesson.id) & (LessonProgress.officer_id == bindparam("officer_id")),
-    )
-    .where(Module.course_id == bindparam("course_id"))
-    .order_by(*_OUTLINE_ORDER)
-)
-_OUTLINE_NO_PROGRESS = (
-    select(Module.id, Module.title, Lesson.id, Lesson.title, literal(False))
-    .outerjoin(Lesson, Lesson.module_id == Module.id)
-    .where(Module.course_id == bindparam("course_id"))
-    .order_by(*_OUTLINE_ORDER)
-)
-
-
-def course_outline(session: Session, course: Course, officer_id: int | None) -> CourseOutline:
-    """Modules and lesson titles (not bodies) with the officer's done marks, in one query."""
-    if officer_id is None:
-        rows = session.execute(_OUTLINE_NO_PROGRESS, {"course_id": course.id}).all()
-    else:
-        rows = session.execute(_OUTLINE, {"course_id": course.id, "officer_id": officer_id}).all()
-    done_ids = {row[2] for row in rows if row[4] and row[2] is not None}
-    modules: dict[int, OutlineModule] = {}
-    for module_id, module_title, lesson_id, lesson_title, _done in rows:
-        module = modules.setdefault(module_id, OutlineModule(module_id, module_title, []))
-        if lesson_id is not None:
-            module.lessons.append(OutlineLesson(lesson_id, lesson_title, lesson_id in done_ids))
-    total = sum(len(m.lessons) for m in modules.values())
-    done = sum(m.done for m in modules.values())
-    return CourseOutline(
-        list(modules.values()), done, total, prog.rule_satisfied(course.completion_rule, done, total)
-    )
-
-
-_LESSON = (
-    select(Lesson)
-    .options(joinedload(Lesson.module).joinedload(Module.course), selectinload(Lesson.attachments))
-    .where(Lesson.id == bindparam("lesson_id"))
-)
-
-
-def get_lesson(session: Session, lesson_id: int) -> Lesson:
-    lesson = session.scalar(_LESSON, {"lesson_id": lesson_id})
-    if lesson is None:
-        raise NotFound("Không tìm thấy bài học.")
-    return lesson
-
-
-def open_lesson(
-    session: Session, actor: User, lesson_id: int, now: datetime
-) -> tuple[Lesson, Enrolment | None, str]:
-    """The lesson, the officer's enrolment and the access (READ, or ENROL: self-enrol first).
-
-    Raises Forbidden when the actor may not read it. Reads only: the view records the visit afterwards."""
-    lesson = get_lesson(session, lesson_id)
-    course = lesson.module.course
-    enrolment = enrolment_of(session, actor.officer_id, course.id)
-    access = read_access(session, actor, course, enrolment)
-    if access is None:
-        raise Forbidden("Bạn cần ghi danh chuyên đề này (qua lớp học) để xem nội dung.")
-    return lesson, enrolment, access
-
-
-def mark_done(session: Session, actor: User, lesson_id: int, now: datetime) -> prog.CourseProgress:
-    lesson = get_lesson(session, lesson_id)
-    if actor.officer_id is None:
-        raise Forbidden("Chỉ học viên mới ghi nhận tiến độ học.")
-    course = lesson.module.course
-    enrolment = enrolment_of(session, actor.officer_id, course.id)
-    require_read(session, actor, course, enrolment)
-    return prog.mark_lesson_done(session, actor.officer_id, lesson.id, now)
-
-
-def get_attachment(session: Session, actor: User, attachment_id: int) -> Attachment:
-    attachment = session.get(Attachment, attachment_id)
-    if attachment is None:
-        raise NotFound("Không tìm thấy tệp đính kèm.")
-    course = get_lesson(session, attachment.lesson_id).module.course
-    require_read(session, actor, course)
-    return attachment

@@ -19,7 +19,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from elearn.accounts.models import Role
-from elearn.courses import progress, services
+from elearn.courses import lessons, progress, services
 from elearn.courses.manage_views import bp as manage_bp
 from elearn.courses.models import DELIVERY_LABELS
 from elearn.db import get_session, utcnow
@@ -77,7 +77,7 @@ def course(course_id: int):
     access = services.read_access(db, current_user, item, enrolment)
     if access is None and not current_user.has_role(Role.OFFICER):
         raise NotFound("Không tìm thấy chuyên đề.")
-    outline = services.course_outline(db, item, current_user.officer_id)
+    outline = lessons.course_outline(db, item, current_user.officer_id)
     continue_id = None
     if enrolment is not None:
         mine = [m for m in services.my_courses(db, current_user.officer_id) if m.course.id == item.id]
@@ -110,12 +110,12 @@ def enrol(course_id: int):
 @roles_required()
 def lesson(lesson_id: int):
     db = get_session()
-    item, enrolment, access = services.open_lesson(db, current_user, lesson_id, utcnow())
+    item, enrolment, access = lessons.open_lesson(db, current_user, lesson_id, utcnow())
     course_item = item.module.course
     if access == services.ENROL:
         flash("Hãy ghi danh chuyên đề để học bài này.", "error")
         return redirect(url_for("courses.course", course_id=course_item.id))
-    outline = services.course_outline(db, course_item, current_user.officer_id)
+    outline = lessons.course_outline(db, course_item, current_user.officer_id)
     db.commit()
     if enrolment is not None:
         # Its own short transaction: on SQLite a read transaction that later writes fails at once when another
@@ -146,20 +146,20 @@ def mark_done(lesson_id: int):
     if not form.validate_on_submit():
         flash("Phiên làm việc đã hết hạn. Hãy tải lại trang và thử lại.", "error")
         return redirect(url_for("courses.lesson", lesson_id=lesson_id))
-    services.mark_done(db, current_user, lesson_id, utcnow())
+    lessons.mark_done(db, current_user, lesson_id, utcnow())
     db.commit()
     flash("Đã ghi nhận bạn học xong bài này.", "success")
     outline_next = request.form.get("next_id", type=int)
     if outline_next:
         return redirect(url_for("courses.lesson", lesson_id=outline_next))
-    return redirect(url_for("courses.course", course_id=services.get_lesson(db, lesson_id).module.course_id))
+    return redirect(url_for("courses.course", course_id=lessons.get_lesson(db, lesson_id).module.course_id))
 
 
 @bp.route("/lessons/<int:lesson_id>/done.json", methods=["POST"])
 @roles_required(Role.OFFICER)
 def mark_done_json(lesson_id: int):
     db = get_session()
-    progress = services.mark_done(db, current_user, lesson_id, utcnow())
+    progress = lessons.mark_done(db, current_user, lesson_id, utcnow())
     db.commit()
     return jsonify(
         {
@@ -176,7 +176,7 @@ def mark_done_json(lesson_id: int):
 @bp.route("/attachments/<int:attachment_id>")
 @roles_required()
 def attachment(attachment_id: int):
-    item = services.get_attachment(get_session(), current_user, attachment_id)
+    item = lessons.get_attachment(get_session(), current_user, attachment_id)
     path = attachments_dir() / item.stored_name
     if not path.is_file():
         raise NotFound("Tệp đính kèm không còn trên máy chủ.")
