@@ -19,9 +19,9 @@ from elearn.accounts.models import User
 from elearn.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from elearn.quizzes.grading import grade_attempt, qtype_of
 from elearn.quizzes.models import QuestionVersion
+from elearn.quizzes.quiz_access import officer_may_take
 from elearn.quizzes.quiz_draw import choice_order, draw
 from elearn.quizzes.quiz_models import AttemptQuestion, Quiz, QuizAttempt
-from elearn.quizzes.quiz_services import officer_may_take
 
 
 class AttemptClosed(DomainError):

@@ -101,7 +101,7 @@ def refresh_marks(session: Session, attempt: QuizAttempt) -> None:
 # -- hand grading ---------------------------------------------------------------------------
 def grading_queue(session: Session, actor: User) -> list[AttemptQuestion]:
     """Essay answers of submitted attempts still waiting for a mark, in quizzes `actor` manages."""
-    from elearn.quizzes.quiz_services import can_manage
+    from elearn.quizzes.quiz_access import can_manage
 
     rows = session.scalars(
         select(AttemptQuestion)
@@ -128,7 +128,7 @@ def grading_queue(session: Session, actor: User) -> list[AttemptQuestion]:
 def grade_by_hand(
     session: Session, actor: User, aq_id: int, mark: Decimal, comment: str, now: datetime
 ) -> AttemptQuestion:
-    from elearn.quizzes.quiz_services import get_managed_quiz
+    from elearn.quizzes.quiz_access import get_managed_quiz
 
     aq = session.get(AttemptQuestion, aq_id)
     if aq is None:

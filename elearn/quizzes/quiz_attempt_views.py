@@ -15,6 +15,7 @@ from elearn.accounts.models import Role
 from elearn.db import get_session, utcnow
 from elearn.errors import DomainError, NotFound
 from elearn.quizzes import attempts as svc
+from elearn.quizzes.quiz_access import can_manage, officer_may_take, quizzes_for_officer
 from elearn.quizzes.quiz_blueprint import bp, officer_json
 from elearn.quizzes.quiz_forms import ConfirmForm
 from elearn.quizzes.quiz_models import Quiz, QuizAttempt
@@ -26,7 +27,6 @@ from elearn.quizzes.quiz_review import (
     review_flags,
     shown_questions,
 )
-from elearn.quizzes.quiz_services import can_manage, officer_may_take, quizzes_for_officer
 from elearn.quizzes.results import quiz_grade
 from elearn.web import int_arg, roles_required
 

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from elearn.accounts.models import User
 from elearn.officers.models import Officer
+from elearn.quizzes.quiz_access import get_managed_quiz
 from elearn.quizzes.quiz_models import QuizAttempt
-from elearn.quizzes.quiz_services import get_managed_quiz, utc_to_local
+from elearn.quizzes.quiz_services import utc_to_local
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

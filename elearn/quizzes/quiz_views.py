@@ -11,7 +11,7 @@ from elearn.accounts.models import Role
 from elearn.db import get_session, utcnow
 from elearn.errors import DomainError
 from elearn.officers.models import Officer
-from elearn.quizzes import grading, regrade, stats
+from elearn.quizzes import grading, quiz_access, regrade, stats
 from elearn.quizzes import quiz_services as svc
 from elearn.quizzes.models import Question, QuestionCategory, QuestionVersion, Tag
 from elearn.quizzes.quiz_blueprint import bp
@@ -38,7 +38,7 @@ def manage():
     db = get_session()
     return render_template(
         "quizzes/manage.html",
-        quizzes=svc.managed_quizzes(db, current_user),
+        quizzes=quiz_access.managed_quizzes(db, current_user),
         queue=len(grading.grading_queue(db, current_user)),
     )
 
@@ -47,7 +47,7 @@ def manage():
 @roles_required(*TRAINERS)
 def new():
     db = get_session()
-    courses, classes = svc.owner_choices(db, current_user)
+    courses, classes = quiz_access.owner_choices(db, current_user)
     form = NewQuizForm()
     form.owner.choices = choices(
         [(f"course:{c.id}", f"Chuyên đề {c.code} — {c.title}") for c in courses]
@@ -71,7 +71,7 @@ def new():
 @roles_required(*TRAINERS)
 def edit(quiz_id: int):
     db = get_session()
-    quiz = svc.get_managed_quiz(db, current_user, quiz_id)
+    quiz = quiz_access.get_managed_quiz(db, current_user, quiz_id)
     form = QuizSettingsForm()
     if request.method == "GET":
         form.fill_from(svc.settings_of(quiz))
@@ -84,7 +84,7 @@ def edit(quiz_id: int):
 
 
 def _slot_forms(db):
-    banks = {b.id: b for b in svc.usable_banks(db, current_user)}
+    banks = {b.id: b for b in quiz_access.usable_banks(db, current_user)}
     fixed, rand = FixedSlotForm(prefix="f"), RandomSlotForm(prefix="r")
     questions = db.execute(
         select(Question.id, QuestionVersion.name, Question.bank_id)
@@ -108,7 +108,7 @@ def _slot_forms(db):
 @roles_required(*TRAINERS)
 def slots(quiz_id: int):
     db = get_session()
-    quiz = svc.get_managed_quiz(db, current_user, quiz_id)
+    quiz = quiz_access.get_managed_quiz(db, current_user, quiz_id)
     fixed, rand = _slot_forms(db)
     described = []
     for slot in quiz.slots:
@@ -137,7 +137,7 @@ def slots(quiz_id: int):
 @roles_required(*TRAINERS)
 def add_fixed(quiz_id: int):
     db = get_session()
-    svc.get_managed_quiz(db, current_user, quiz_id)
+    quiz_access.get_managed_quiz(db, current_user, quiz_id)
     fixed, _ = _slot_forms(db)
     if fixed.validate_on_submit():
         with committing(db, "Đã thêm câu hỏi."):
@@ -151,7 +151,7 @@ def add_fixed(quiz_id: int):
 @roles_required(*TRAINERS)
 def add_random(quiz_id: int):
     db = get_session()
-    svc.get_managed_quiz(db, current_user, quiz_id)
+    quiz_access.get_managed_quiz(db, current_user, quiz_id)
     _, rand = _slot_forms(db)
     if rand.validate_on_submit():
         with committing(db, "Đã thêm lượt rút câu hỏi ngẫu nhiên."):
@@ -185,7 +185,7 @@ def delete_slot(quiz_id: int, slot_id: int):
 @roles_required(*TRAINERS)
 def results(quiz_id: int):
     db = get_session()
-    quiz = svc.get_managed_quiz(db, current_user, quiz_id)
+    quiz = quiz_access.get_managed_quiz(db, current_user, quiz_id)
     rows = db.execute(
         select(QuizAttempt, Officer)
         .join(Officer, Officer.id == QuizAttempt.officer_id)
@@ -200,7 +200,7 @@ def results(quiz_id: int):
 def statistics(quiz_id: int):
     db = get_session()
     which = "first" if request.args.get("which") == "first" else "all"
-    quiz = svc.get_managed_quiz(db, current_user, quiz_id)
+    quiz = quiz_access.get_managed_quiz(db, current_user, quiz_id)
     return render_template(
         "quizzes/stats.html", quiz=quiz, st=stats.quiz_stats(db, current_user, quiz_id, which), which=which
     )
@@ -221,7 +221,7 @@ def export_responses(quiz_id: int):
 @roles_required(*TRAINERS)
 def regrade_quiz(quiz_id: int):
     db = get_session()
-    quiz = svc.get_managed_quiz(db, current_user, quiz_id)
+    quiz = quiz_access.get_managed_quiz(db, current_user, quiz_id)
     form = RegradeForm()
     if request.method == "POST":
         if form.validate_on_submit():

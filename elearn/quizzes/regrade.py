@@ -20,8 +20,8 @@ from elearn.audit.services import record
 from elearn.officers.models import Officer
 from elearn.quizzes.grading import auto_fraction, compute_marks, is_manual
 from elearn.quizzes.models import Question, QuestionVersion
+from elearn.quizzes.quiz_access import get_managed_quiz
 from elearn.quizzes.quiz_models import QuizAttempt
-from elearn.quizzes.quiz_services import get_managed_quiz
 
 
 @dataclass

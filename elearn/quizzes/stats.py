@@ -25,8 +25,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from elearn.accounts.models import User
+from elearn.quizzes.quiz_access import get_managed_quiz
 from elearn.quizzes.quiz_models import QuizAttempt
-from elearn.quizzes.quiz_services import get_managed_quiz
 
 
 @dataclass

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from elearn.errors import Forbidden, ValidationError
-from elearn.quizzes import attempts, quiz_services
+from elearn.quizzes import attempts, quiz_access, quiz_services
 from elearn.quizzes.quiz_models import Quiz
 from tests import factories
 
@@ -24,8 +24,8 @@ def test_dates_typed_in_vietnam_time_are_stored_in_utc(db, world):
 def test_only_the_course_trainer_or_admin_manages(db, world):
     quiz, trainer, _, _ = factories.quiz_setup(db)
     other = factories.user(db, "gv2@test.vn", factories.Role.TRAINER, "matkhau123")
-    assert quiz_services.can_manage(db, world.admin, quiz)
-    assert not quiz_services.can_manage(db, other, quiz)
+    assert quiz_access.can_manage(db, world.admin, quiz)
+    assert not quiz_access.can_manage(db, other, quiz)
     with pytest.raises(Forbidden):
         quiz_services.update_quiz(db, other, quiz.id, quiz_services.QuizSettings(title="X"))
     with pytest.raises(Forbidden):
