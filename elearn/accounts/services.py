@@ -6,7 +6,7 @@ import re
 import secrets
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -70,11 +70,17 @@ def start_login_session(session: Session, user: User, now: datetime, user_agent:
     return login.key
 
 
+# Run on every signed-in request: built once, not per request.
+_USER_BY_LOGIN = (
+    select(User)
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .where(LoginSession.key == bindparam("key"))
+)
+
+
 def load_login_session(session: Session, key: str) -> User | None:
     """The active user signed in under `key`, or None when that login was ended."""
-    user = session.scalar(
-        select(User).join(LoginSession, LoginSession.user_id == User.id).where(LoginSession.key == key)
-    )
+    user = session.scalar(_USER_BY_LOGIN, {"key": key})
     if user is None or not user.is_active:
         return None
     user.login_key = key
