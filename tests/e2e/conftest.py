@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,16 +37,9 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("live")
-    url = f"sqlite:///{root / 'live.sqlite3'}"
-    migrations.upgrade(url)
-    engine = make_engine(url)
-    with Session(engine) as session:
-        factories.base_world(session, TEST_PASSWORD)
-        session.commit()
-    engine.dispose()
+@contextmanager
+def serving(root: Path, url: str):
+    """The app over the database at `url` (instance folder `root`) on a free port; yields its address."""
     app = create_app(
         {
             "DATABASE_URL": url,
@@ -56,10 +50,25 @@ def live_server(tmp_path_factory):
     )
     app.instance_path = str(root)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("live")
+    url = f"sqlite:///{root / 'live.sqlite3'}"
+    migrations.upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        factories.base_world(session, TEST_PASSWORD)
+        session.commit()
+    engine.dispose()
+    with serving(root, url) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

@@ -3,20 +3,18 @@ list as XLSX whose numbers match the page."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 import openpyxl
 import pytest
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 import elearn.models  # noqa: F401
-from elearn import create_app, migrations
+from elearn import migrations
 from elearn.db import Base, make_engine
 from tests import factories as f
 from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, serving
 from tests.targets import factories as tf
 
 
@@ -45,20 +43,8 @@ def targets_server(tmp_path_factory):
         f.officer(s, a2, name="Lý Thị Dung")
         s.commit()
     engine.dispose()
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "SECRET_KEY": "e2e",
-            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    app.instance_path = str(root)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(root, url) as base_url:
+        yield base_url
 
 
 def test_staff_drill_down_and_download_missing_list(phone, targets_server, tmp_path):

@@ -3,19 +3,16 @@ comes back online, and finds every answer saved and the attempt graded after sub
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
-from elearn import create_app, migrations
+from elearn import migrations
 from elearn.db import Base, make_engine
 from elearn.quizzes.quiz_models import QuizAttempt
 from tests import factories
 from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, serving
 
 
 @pytest.fixture(scope="module")
@@ -30,20 +27,8 @@ def quiz_server(tmp_path_factory):
         quiz, *_ = factories.quiz_setup(session, time_limit_minutes=15, title="Kiểm tra Luật Công đoàn")
         quiz_id = quiz.id
         session.commit()
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "SECRET_KEY": "e2e-quiz",
-            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    app.instance_path = str(root)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", engine, quiz_id
-    server.shutdown()
+    with serving(root, url) as base_url:
+        yield base_url, engine, quiz_id
     engine.dispose()
 
 
