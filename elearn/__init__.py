@@ -60,6 +60,11 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    # Only decorated views are limited (login, verification) and their decorators check; with no default or
+    # application-wide limits, Flask-Limiter's own before_request hook resolves an empty list every time.
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:  # absent when RATELIMIT_ENABLED is off
+        hooks.remove(limiter._check_request_limit)
     babel.init_app(app, locale_selector=lambda: "vi", timezone_selector=lambda: "Asia/Ho_Chi_Minh")
     _register_login_loader()
     _register_blueprints(app)

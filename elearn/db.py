@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from elearn.sqlite_writers import QueuedConnection, WriterQueue, queue_for
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -23,14 +25,18 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+SQLITE_BUSY_SECONDS = 15
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
 def make_engine(url: str, **kwargs) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15}, **kwargs)
-        _configure_sqlite(engine)
+        connect_args = {"timeout": SQLITE_BUSY_SECONDS, "factory": QueuedConnection}
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
+        _configure_sqlite(engine, queue_for(make_url(url).database, SQLITE_BUSY_SECONDS))
         return engine
     # Subtree queries get very different plans for a CĐCS and for a whole federation; psycopg prepares a
     # statement after five runs and PostgreSQL would then reuse one generic plan for both (3x slower).
@@ -40,29 +46,62 @@ def make_engine(url: str, **kwargs) -> Engine:
     )
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, writers: WriterQueue | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
+        dbapi_connection.writer_queue = writers
         # Let SQLAlchemy, not pysqlite, issue BEGIN so that SAVEPOINTs work (SQLAlchemy's documented recipe).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        # A request that may write takes the write lock at BEGIN: a deferred transaction that read and then
-        # writes fails at once ("database is locked") when another connection wrote in between, whereas
-        # BEGIN IMMEDIATE waits (busy timeout). Reads (GET) keep deferred, concurrent transactions.
-        writing = (
-            has_request_context()
-            and request.method not in ("GET", "HEAD", "OPTIONS")
-            and not g.get("read_only_transaction", False)
-        )
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        if not _takes_write_lock():
+            conn.exec_driver_sql("BEGIN")
+            return
+        dbapi_connection = conn.connection.dbapi_connection
+        dbapi_connection.enter_queue()  # left on COMMIT or ROLLBACK (elearn.sqlite_writers)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            dbapi_connection.leave_queue()
+            raise
+
+
+def _takes_write_lock() -> bool:
+    """A request that may write takes SQLite's write lock at BEGIN: a deferred transaction that read and then
+    writes fails at once ("database is locked") when another connection wrote in between, whereas BEGIN
+    IMMEDIATE waits (busy timeout). Reads (GET) keep deferred, concurrent transactions, and so does the
+    first transaction of a view marked `reads_first` (the signed-in user's lookup and the view's checks):
+    such a view ends it before it writes, so the lock is held for its writes only."""
+    if not has_request_context() or request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    if g.get("read_only_transaction", False):
+        return False
+    if "db_reads_done" not in g:
+        g.db_reads_done = True
+        view = current_app.view_functions.get(request.endpoint)
+        return not getattr(view, "reads_first", False)
+    return True
+
+
+def end_reads(session: Session) -> None:
+    """Between a view's reads and its writes. On SQLite the read transaction ends, so that the writes begin
+    a transaction that holds the write lock (see _takes_write_lock); on PostgreSQL, where a transaction may
+    read and then write, it goes on: one commit and one connection check-out fewer."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.commit()
+
+
+def reads_first(view):
+    """Marks a writing view whose first transaction only reads; see _takes_write_lock."""
+    view.reads_first = True
+    return view
 
 
 def init_app(app: Flask) -> None:

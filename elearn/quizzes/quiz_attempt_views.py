@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from elearn.accounts.models import Role
-from elearn.db import get_session, utcnow
+from elearn.db import end_reads, get_session, reads_first, utcnow
 from elearn.errors import DomainError, NotFound
 from elearn.quizzes import attempts as svc
 from elearn.quizzes.quiz_access import can_manage, officer_may_take, quizzes_for_officer
@@ -208,6 +208,7 @@ def save_page(attempt_id: int):
 
 @bp.route("/attempts/<int:attempt_id>/answer", methods=["POST"])
 @officer_json
+@reads_first
 def answer(attempt_id: int):
     """quiz.js posts {position, response}; one SELECT validates it, one UPDATE stores it."""
     payload = request.get_json(silent=True)
@@ -218,7 +219,7 @@ def answer(attempt_id: int):
     response = payload.get("response")
     try:
         checked = svc.check_answer(db, current_user, attempt_id, payload["position"], response, now)
-        db.commit()  # end the read transaction: the UPDATE starts the write one
+        end_reads(db)
         svc.store_answer(db, checked, response, now)
         db.commit()
     except svc.AttemptClosed as exc:
