@@ -6,6 +6,8 @@ FLASK  := $(BIN)/flask --app app
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
+# Per worker: more threads lose more to the GIL than they gain (bench/quiz.py, bench/pages.py on 2 cores).
+THREADS ?= 2
 # Debian packages the tests drive: a real browser, PDF tools and a QR scanner.
 TEST_APT := chromium poppler-utils zbar-tools
 TEST_BINS := chromium pdftoppm zbarimg
@@ -40,7 +42,7 @@ run: seed
 	@$(FLASK) demo-logins
 	@echo "  (Ctrl+C để dừng)"
 	@echo ""
-	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - app:app
+	$(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) --access-logfile - app:app
 
 system-test-deps:
 	@missing=""; for b in $(TEST_BINS); do command -v $$b >/dev/null || missing="$$missing $$b"; done; \

@@ -5,7 +5,7 @@ one-route Flask app as the ceiling) with the same workers and threads on a free 
 officer@demo.vn, and drives each for a fixed time with keep-alive HTTP connections from client threads.
 Prints JSON: requests per second, p50/p99 latency (ms), errors, and lesson/ceiling ratios.
 
-    .venv/bin/python bench/pages.py [--duration 10] [--clients 8] [--workers 2] [--threads 4]
+    .venv/bin/python bench/pages.py [--duration 10] [--clients 8] [--workers 2] [--threads 2]
 """
 
 from __future__ import annotations
@@ -181,7 +181,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
     opts = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)

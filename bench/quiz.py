@@ -4,7 +4,8 @@
 
 For each database: a throwaway database built by the real migrations, one quiz of 40 questions (true/false,
 single choice, multiple response, short answer), `--officers` officers each with an account and an attempt
-in progress. gunicorn serves the real app (2 gthread workers × 8 threads, a free port, rate limits off).
+in progress. gunicorn serves the real app (`--workers` gthread workers × `--threads`, by default 2 × 2 as
+`make run`, a free port, rate limits off).
 Client processes log every officer in over HTTP (login page, login, a CSRF token from the attempt's token
 endpoint), then post answers exactly as quiz.js does (JSON {position, response}, X-CSRFToken header,
 keep-alive connections) for `--seconds`. Every answer carries a unique value, so after the run the stored
@@ -262,10 +263,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _serve(url: str, port: int, workdir: Path) -> subprocess.Popen:
+def _serve(url: str, port: int, workdir: Path, gunicorn: tuple[int, int]) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "PYTHONPATH": str(ROOT)}
     command = [
-        sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "8", "--worker-class", "gthread",
+        sys.executable, "-m", "gunicorn", "--worker-class", "gthread",
+        "--workers", str(gunicorn[0]), "--threads", str(gunicorn[1]),
         "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
         "elearn:create_app({'RATELIMIT_ENABLED': False})",
     ]  # fmt: skip
@@ -302,11 +304,13 @@ def _ceiling(port: int, seconds: float, threads: int) -> float:
     return sum(counts) / (time.perf_counter() - started)
 
 
-def bench_saves(url: str, officers: int, seconds: float, procs: int = 2, threads: int = 8) -> dict:
+def bench_saves(
+    url: str, officers: int, seconds: float, gunicorn: tuple[int, int], procs: int = 2, threads: int = 8
+) -> dict:
     plans = build(url, officers)
     workdir = Path(tempfile.mkdtemp(prefix="elearn-bench-quiz-"))
     port = _free_port()
-    server = _serve(url, port, workdir)
+    server = _serve(url, port, workdir, gunicorn)
     try:
         queue = multiprocessing.Queue()
         start_at = time.time() + 3 + officers * 0.02  # time for every officer to log in first
@@ -385,13 +389,19 @@ def main() -> None:
     parser.add_argument("--officers", type=int, default=64)
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG))
     parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (as `make run`)")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker (as `make run`)")
     args = parser.parse_args()
-    out = {"gunicorn": "2 gthread workers x 8 threads", "client": "2 processes x 8 threads, keep-alive"}
+    gunicorn = (args.workers, args.threads)
+    out = {
+        "gunicorn": f"{args.workers} gthread workers x {args.threads} threads",
+        "client": "2 processes x 8 threads, keep-alive",
+    }
     tmp = Path(tempfile.mkdtemp(prefix="elearn-bench-sqlite-"))
-    out["sqlite"] = bench_saves(f"sqlite:///{tmp / 'quiz.sqlite3'}", args.officers, args.seconds)
+    out["sqlite"] = bench_saves(f"sqlite:///{tmp / 'quiz.sqlite3'}", args.officers, args.seconds, gunicorn)
     if not args.no_pg:
         try:
-            out["postgresql"] = bench_saves(args.pg, args.officers, args.seconds)
+            out["postgresql"] = bench_saves(args.pg, args.officers, args.seconds, gunicorn)
         except Exception as exc:  # noqa: BLE001  (report, do not hide the SQLite figures)
             out["postgresql"] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
     out["grading_40_questions"] = bench_grading()
