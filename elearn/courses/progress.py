@@ -225,21 +225,19 @@ def mark_lesson_done(session: Session, officer_id: int, lesson_id: int, now: dat
     return progress
 
 
-def record_visit(
-    session: Session, officer_id: int, lesson_id: int, now: datetime, *, enrolment: Enrolment | None = None
-) -> None:
+def visit_is_recorded(enrolment, lesson_id: int, now: datetime) -> bool:
+    """True when the enrolment (an Enrolment, or the lesson page's EnrolmentRef) already remembers this
+    lesson as of VISIT_RESOLUTION ago or later."""
+    seen = enrolment.last_seen_at
+    return enrolment.last_lesson_id == lesson_id and seen is not None and now - seen <= VISIT_RESOLUTION
+
+
+def record_visit(session: Session, officer_id: int, lesson_id: int, now: datetime) -> None:
     """Remembers the lesson for "continue where you left off" and when the officer first opened it.
 
     A reload of the same lesson within VISIT_RESOLUTION writes nothing (lesson pages stay read-only)."""
-    if enrolment is None:
-        enrolment = _enrolment(session, officer_id, _lesson_course_id(session, lesson_id))
-    if enrolment is None:
-        return
-    if (
-        enrolment.last_lesson_id == lesson_id
-        and enrolment.last_seen_at is not None
-        and now - enrolment.last_seen_at <= VISIT_RESOLUTION
-    ):
+    enrolment = _enrolment(session, officer_id, _lesson_course_id(session, lesson_id))
+    if enrolment is None or visit_is_recorded(enrolment, lesson_id, now):
         return
     enrolment.last_lesson_id = lesson_id
     enrolment.last_seen_at = now

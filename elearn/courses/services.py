@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session
@@ -28,11 +29,14 @@ from elearn.courses.models import (
 from elearn.errors import Conflict, Forbidden, NotFound
 from elearn.officers.models import search_key
 
+if TYPE_CHECKING:
+    from elearn.courses.lessons import CourseRef
+
 READ = "read"
 ENROL = "enrol"  # may read after self-enrolling (open course, officer not enrolled yet)
 
 
-def can_edit(session: Session, actor: User | None, course: Course) -> bool:
+def can_edit(session: Session, actor: User | None, course: Course | CourseRef) -> bool:
     """Admins edit every course; trainers the courses they own or were granted."""
     if actor is None or not actor.is_active:
         return False
@@ -68,9 +72,10 @@ def enrolment_of(session: Session, officer_id: int | None, course_id: int) -> En
 
 
 def read_access(
-    session: Session, actor: User | None, course: Course, enrolment: Enrolment | None = None
+    session: Session, actor: User | None, course: Course | CourseRef, enrolment: object | None = None
 ) -> str | None:
-    """READ, ENROL (an officer who may self-enrol first) or None. Staff, trainers and admins read all."""
+    """READ, ENROL (an officer who may self-enrol first) or None. Staff, trainers and admins read all.
+    `enrolment`, the officer's Enrolment (or the lesson page's EnrolmentRef), is looked up when not given."""
     if actor is None or not actor.is_active:
         return None
     if actor.has_role(Role.STAFF, Role.ADMIN, Role.TRAINER):

@@ -110,31 +110,30 @@ def enrol(course_id: int):
 @roles_required()
 def lesson(lesson_id: int):
     db = get_session()
-    item, enrolment, access = lessons.open_lesson(db, current_user, lesson_id, utcnow())
-    course_item = item.module.course
+    page, access = lessons.open_lesson(db, current_user, lesson_id)
     if access == services.ENROL:
         flash("Hãy ghi danh chuyên đề để học bài này.", "error")
-        return redirect(url_for("courses.course", course_id=course_item.id))
-    outline = lessons.course_outline(db, course_item, current_user.officer_id)
+        return redirect(url_for("courses.course", course_id=page.course.id))
+    outline = lessons.course_outline(db, page.course, current_user.officer_id)
     db.commit()
-    if enrolment is not None:
+    enrolment, now = page.enrolment, utcnow()
+    if enrolment and not progress.visit_is_recorded(enrolment, page.id, now):
         # Its own short transaction: on SQLite a read transaction that later writes fails at once when another
         # request wrote in between ("database is locked"); a transaction that starts with the write waits.
-        progress.record_visit(db, current_user.officer_id, item.id, utcnow(), enrolment=enrolment)
+        progress.record_visit(db, current_user.officer_id, page.id, now)
         db.commit()
-    previous, following = outline.neighbours(item.id)
-    done = any(entry.id == item.id and entry.done for module in outline.modules for entry in module.lessons)
+    previous, following = outline.neighbours(page.id)
+    done = any(entry.id == page.id and entry.done for module in outline.modules for entry in module.lessons)
     return render_template(
         "courses/lesson.html",
-        lesson=item,
-        course=course_item,
+        lesson=page,
+        course=page.course,
         outline=outline,
         previous=previous,
         following=following,
         done=done,
         learner=current_user.officer_id is not None and enrolment is not None,
-        embed_url=video_embed_url(item.video_url),
-        form=FlaskForm(),
+        embed_url=video_embed_url(page.video_url),
     )
 
 
