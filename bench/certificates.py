@@ -6,10 +6,11 @@ Prints one JSON object. The inputs look like one real batch: every certificate h
 birth, serial, course and signed token, while the issuing unit, place and signer are shared. Tokens are signed
 before the timed loops, so the figures are for rendering alone; token signing is timed on its own.
 
-bench_verification serves the real app with gunicorn (2 sync workers, a free port, a throwaway SQLite database
-holding one issued certificate, rate limits off) and measures GET /v/<token> per second (signature check, one
-indexed query, the page, one log row committed), against a minimal Flask page on the same gunicorn settings
-(the ceiling). Client threads open a new connection per request, as sync workers close them.
+bench_verification serves the real app with gunicorn (by default 2 gthread workers x 2 threads as `make run`;
+`--threads 0` for sync workers; a free port, a throwaway SQLite database holding one issued certificate, rate
+limits off) and measures GET /v/<token> per second (signature check, one indexed query, the page, one log row
+committed), against a minimal Flask page on the same gunicorn settings (the ceiling). Client threads open a
+new connection per request, as phones scanning a QR code do.
 """
 
 from __future__ import annotations
@@ -219,13 +220,14 @@ def _prepare_verify_db(root: Path) -> str:
     return token
 
 
-def _serve(args: list[str], cwd: Path, env: dict, port: int) -> subprocess.Popen:
+def _serve(args: list[str], cwd: Path, env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
         "gunicorn",
         "--workers",
-        "2",
+        str(workers),
+        *(["--worker-class", "gthread", "--threads", str(threads)] if threads else []),
         "--bind",
         f"127.0.0.1:{port}",
         "--log-level",
@@ -280,7 +282,7 @@ def _load(port: int, path: str, seconds: float, clients: int, expect: bytes) -> 
     return sum(counts) / elapsed
 
 
-def bench_verification(seconds: float = 4.0, clients: int = 4) -> dict:
+def bench_verification(seconds: float = 4.0, clients: int = 4, workers: int = 2, threads: int = 2) -> dict:
     root = Path(tempfile.mkdtemp(prefix="elearn-bench-"))
     try:
         token = _prepare_verify_db(root)
@@ -297,7 +299,7 @@ def bench_verification(seconds: float = 4.0, clients: int = 4) -> dict:
             ("verify", ["elearn:create_app({'RATELIMIT_ENABLED': False})"], b'verdict-valid"'),
         ):
             port = _free_port()
-            process = _serve(args, root, env, port)
+            process = _serve(args, root, env, port, workers, threads)
             try:
                 results[label] = _load(port, f"/v/{token}", seconds, clients, expect)
             except RuntimeError:
@@ -307,7 +309,10 @@ def bench_verification(seconds: float = 4.0, clients: int = 4) -> dict:
                 process.terminate()
                 process.wait(timeout=20)
         return {
-            "gunicorn": "2 sync workers, new connection per request",
+            "gunicorn": (
+                f"{workers} gthread workers x {threads} threads" if threads else f"{workers} sync workers"
+            )
+            + ", new connection per request",
             "client_threads": clients,
             "seconds": seconds,
             "ceiling_pages_per_second": round(results["ceiling"], 1),
@@ -325,6 +330,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--base-url", default="https://daotao.congdoan.vn")
     parser.add_argument("--verify-seconds", type=float, default=4.0)
     parser.add_argument("--skip-verify", action="store_true", help="only the PDF and token figures")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (as `make run`)")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker; 0: sync workers")
     args = parser.parse_args(argv)
     batch = make_batch(args.renders, args.base_url)
     typical_url = batch[0][1]
@@ -334,7 +341,9 @@ def main(argv: list[str] | None = None) -> None:
         "token": bench_tokens(args.base_url),
     }
     if not args.skip_verify:
-        report["verification"] = bench_verification(args.verify_seconds)
+        report["verification"] = bench_verification(
+            args.verify_seconds, workers=args.workers, threads=args.threads
+        )
     print(json.dumps(report, ensure_ascii=False, indent=2))
 
 
