@@ -3,6 +3,7 @@ migrations and filled with a small federation; every test runs in a transaction 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -119,6 +120,7 @@ def _session_on(conn) -> Session:
 def db(connection, app):
     """The test's session; each request of the test client gets its own session on the same connection."""
     app.extensions["db_sessionmaker"] = lambda: _session_on(connection)
+    app.extensions["db_connect"] = lambda: contextlib.nullcontext(connection)
     session = _session_on(connection)
     yield session
     session.close()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -136,7 +136,7 @@ def list_keys(session: Session) -> list[SigningKey]:
     return list(session.scalars(select(SigningKey).order_by(SigningKey.id)))
 
 
-def load_public_keys(session: Session) -> dict[str, bytes]:
+def load_public_keys(session: Session | Connection) -> dict[str, bytes]:
     return {
         kid: _unb64(public) for kid, public in session.execute(select(SigningKey.kid, SigningKey.public_key))
     }
@@ -153,9 +153,13 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def public_keys(session: Session, refresh: bool = False) -> dict[str, bytes]:
+def _engine_of(db: Session | Connection) -> Engine:
+    return db.engine if isinstance(db, Connection) else db.get_bind().engine
+
+
+def public_keys(session: Session | Connection, refresh: bool = False) -> dict[str, bytes]:
     """Every public key by id, cached per process and database for KEYRING_TTL seconds."""
-    bind = session.get_bind().engine
+    bind = _engine_of(session)
     now = time.monotonic()
     with _cache_lock:
         entry = _cache.get(bind)
@@ -166,6 +170,6 @@ def public_keys(session: Session, refresh: bool = False) -> dict[str, bytes]:
     return entry[1]
 
 
-def cache_age(session: Session) -> float:
-    entry = _cache.get(session.get_bind().engine)
+def cache_age(session: Session | Connection) -> float:
+    entry = _cache.get(_engine_of(session))
     return float("inf") if entry is None else time.monotonic() - entry[0]

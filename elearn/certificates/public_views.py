@@ -8,7 +8,7 @@ from elearn.certificates import keys
 from elearn.certificates.blueprint import bp
 from elearn.certificates.tokens import public_keys_json
 from elearn.certificates.verification import Verification, log, verify_serial, verify_token
-from elearn.db import get_session, utcnow
+from elearn.db import connect, get_session, utcnow
 from elearn.extensions import limiter
 from elearn.web import public, today
 
@@ -22,9 +22,9 @@ verify_limit = limiter.shared_limit(_verify_limit, scope="certificate-verify")
 
 
 def _logged(channel: str, check) -> Verification:
-    db = get_session()
-    result = check(db)
-    db.rollback()  # end the read-only transaction: the log insert then starts a fresh write transaction
+    with connect() as connection:  # the read, on a Core connection of its own
+        result = check(connection)
+    db = get_session()  # the log insert (rows buffered for up to a second) begins its own transaction
     if log(db, channel, result, utcnow(), current_app.config.get("VERIFY_LOG_MAX_DELAY", 1.0)):
         db.commit()
     return result

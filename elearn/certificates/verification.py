@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from elearn.certificates import keys
@@ -74,9 +74,11 @@ _BY_SERIAL = (
 _LOG = insert(VerificationLog)
 
 
-def _row(session: Session, serial: str):
-    # On the session's connection: plain rows; the ORM's result processing cost a third of the page.
-    return session.connection().execute(_BY_SERIAL, {"serial": serial}).one_or_none()
+def _row(db: Session | Connection, serial: str):
+    # Plain rows (the ORM's result processing cost a third of the page), on the Core connection the public
+    # pages use (elearn.db.connect) or on a session's connection.
+    connection = db.connection() if isinstance(db, Session) else db
+    return connection.execute(_BY_SERIAL, {"serial": serial}).one_or_none()
 
 
 def _fields(row) -> dict:
@@ -111,7 +113,7 @@ def _from_row(row, today: date) -> Verification:
     return Verification(status, fields=_fields(row), revoked_at=row[6], revoked_reason=row[7])
 
 
-def check_signature(session: Session, token: str) -> TokenRecord:
+def check_signature(session: Session | Connection, token: str) -> TokenRecord:
     """parse_and_verify against the cached key ring, reloading it once if it may be stale."""
     try:
         return parse_and_verify(token, keys.public_keys(session))
@@ -124,7 +126,7 @@ def check_signature(session: Session, token: str) -> TokenRecord:
     return parse_and_verify(token, keys.public_keys(session, refresh=True))
 
 
-def _verify_token(session: Session, token: str, today: date) -> Verification:
+def _verify_token(session: Session | Connection, token: str, today: date) -> Verification:
     try:
         record = check_signature(session, token)
     except InvalidToken as error:
@@ -175,8 +177,8 @@ _buffer = _LogBuffer()
 
 def log(session: Session, channel: str, result: Verification, now: datetime, max_delay: float = 0.0) -> bool:
     """Record a verification: channel web | api | serial, the status and the serial; nothing about the
-    verifier. Returns True when rows were written (the caller commits). Callers end the read transaction
-    first (see public_views), so that on SQLite the insert waits for the write lock instead of failing on a
+    verifier. Returns True when rows were written (the caller commits). The insert must begin its own
+    transaction (see public_views), so that on SQLite it waits for the write lock instead of failing on a
     stale read snapshot."""
     row = {"at": now, "channel": channel, "status": result.status, "serial": result.fields.get("serial")}
     rows = _buffer.take(row, max_delay)
@@ -185,11 +187,11 @@ def log(session: Session, channel: str, result: Verification, now: datetime, max
     return bool(rows)
 
 
-def verify_token(session: Session, token: str, today: date) -> Verification:
+def verify_token(session: Session | Connection, token: str, today: date) -> Verification:
     return _verify_token(session, token, today)
 
 
-def verify_serial(session: Session, serial: str, today: date) -> Verification:
+def verify_serial(session: Session | Connection, serial: str, today: date) -> Verification:
     serial = serial.strip().upper()[:40]
     row = _row(session, serial) if serial else None
     if row is None:
