@@ -80,7 +80,11 @@ def _takes_write_lock() -> bool:
     IMMEDIATE waits (busy timeout). Reads (GET) keep deferred, concurrent transactions, and so does the
     first transaction of a view marked `reads_first` (the signed-in user's lookup and the view's checks):
     such a view ends it before it writes, so the lock is held for its writes only."""
-    if not has_request_context() or request.method in ("GET", "HEAD", "OPTIONS"):
+    if not has_request_context():
+        return False
+    if g.pop("db_writes_next", False):
+        return True
+    if request.method in ("GET", "HEAD", "OPTIONS"):
         return False
     if g.get("read_only_transaction", False):
         return False
@@ -97,6 +101,14 @@ def end_reads(session: Session) -> None:
     read and then write, it goes on: one commit and one connection check-out fewer."""
     if session.get_bind().dialect.name == "sqlite":
         session.commit()
+
+
+def begin_writes() -> None:
+    """The request's next transaction writes (in a GET request too): it takes SQLite's write lock, and its
+    place in the writer queue, at BEGIN instead of upgrading a read, which fails at once when another
+    connection wrote in between. Outside requests nothing changes (only requests take the lock early)."""
+    if has_request_context():
+        g.db_writes_next = True
 
 
 def reads_first(view):

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from elearn import db as elearn_db
-from elearn.db import end_reads, make_engine, reads_first
+from elearn.db import begin_writes, end_reads, make_engine, reads_first
 from elearn.sqlite_writers import WriterQueue, queue_for
 
 
@@ -128,6 +128,8 @@ def test_a_reads_first_view_begins_deferred_and_then_takes_the_lock():
         assert [takes(), takes(), takes()] == [False, True, True]
     with app.test_request_context("/page"):
         assert [takes(), takes()] == [False, False]
+        begin_writes()  # a GET that writes, e.g. the lesson page's visit stamp: for its next transaction only
+        assert [takes(), takes()] == [True, False]
 
 
 def test_end_reads_ends_the_transaction_on_sqlite_only(engine):

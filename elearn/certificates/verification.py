@@ -19,6 +19,7 @@ from elearn.certificates import keys
 from elearn.certificates.lifecycle import STATUS_LABELS, status_of
 from elearn.certificates.models import Certificate, CertificateType, VerificationLog
 from elearn.certificates.tokens import InvalidToken, TokenRecord, parse_and_verify
+from elearn.db import begin_writes
 from elearn.orgs.models import OrgUnit
 
 _SIGNATURE_RETRY_AGE = 5.0  # seconds: how stale the cached key ring may be before a failed check reloads it
@@ -183,6 +184,7 @@ def log(session: Session, channel: str, result: Verification, now: datetime, max
     row = {"at": now, "channel": channel, "status": result.status, "serial": result.fields.get("serial")}
     rows = _buffer.take(row, max_delay)
     if rows:
+        begin_writes()
         session.execute(_LOG, rows)
     return bool(rows)
 

@@ -22,7 +22,7 @@ from elearn.accounts.models import Role
 from elearn.courses import lessons, progress, services
 from elearn.courses.manage_views import bp as manage_bp
 from elearn.courses.models import DELIVERY_LABELS
-from elearn.db import get_session, utcnow
+from elearn.db import begin_writes, get_session, utcnow
 from elearn.errors import NotFound
 from elearn.html import video_embed_url
 from elearn.web import committing, roles_required
@@ -118,8 +118,7 @@ def lesson(lesson_id: int):
     db.commit()
     enrolment, now = page.enrolment, utcnow()
     if enrolment and not progress.visit_is_recorded(enrolment, page.id, now):
-        # Its own short transaction: on SQLite a read transaction that later writes fails at once when another
-        # request wrote in between ("database is locked"); a transaction that starts with the write waits.
+        begin_writes()  # its own short transaction, which waits for SQLite's write lock
         progress.record_visit(db, current_user.officer_id, page.id, now)
         db.commit()
     previous, following = outline.neighbours(page.id)

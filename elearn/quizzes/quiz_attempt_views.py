@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from elearn.accounts.models import Role
-from elearn.db import end_reads, get_session, reads_first, utcnow
+from elearn.db import begin_writes, end_reads, get_session, reads_first, utcnow
 from elearn.errors import DomainError, NotFound
 from elearn.quizzes import attempts as svc
 from elearn.quizzes.quiz_access import can_manage, officer_may_take, quizzes_for_officer
@@ -46,6 +46,7 @@ def _close_my_expired_attempts():
     try:
         if svc.has_expired_attempts(db, officer_id, now):
             db.commit()
+            begin_writes()
             if svc.close_expired(db, now, officer_id=officer_id):
                 db.commit()
     except OperationalError:  # SQLite busy: the next page load (or the CLI sweep) closes it
@@ -126,6 +127,7 @@ def _own_open_attempt(db, attempt_id: int):
     quiz = db.get(Quiz, attempt.quiz_id)
     if attempt.state == "in_progress" and svc.is_expired(attempt, quiz.grace_seconds, utcnow()):
         db.commit()
+        begin_writes()
         svc.submit_attempt(db, attempt, utcnow())
         db.commit()
         flash("Đã hết giờ: bài làm đã được nộp với các câu trả lời đã lưu.", "info")
