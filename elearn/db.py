@@ -77,9 +77,10 @@ def _configure_sqlite(engine: Engine, writers: WriterQueue | None) -> None:
 def _takes_write_lock() -> bool:
     """A request that may write takes SQLite's write lock at BEGIN: a deferred transaction that read and then
     writes fails at once ("database is locked") when another connection wrote in between, whereas BEGIN
-    IMMEDIATE waits (busy timeout). Reads (GET) keep deferred, concurrent transactions, and so does the
-    first transaction of a view marked `reads_first` (the signed-in user's lookup and the view's checks):
-    such a view ends it before it writes, so the lock is held for its writes only."""
+    IMMEDIATE waits (in the writer queue, then the busy timeout). Reads (GET) keep deferred, concurrent
+    transactions, except the one after begin_writes(), and so does the first transaction of a view marked
+    `reads_first` (the signed-in user's lookup and the view's checks): such a view ends it before it writes,
+    so the lock is held for its writes only."""
     if not has_request_context():
         return False
     if g.pop("db_writes_next", False):

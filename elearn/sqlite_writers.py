@@ -5,7 +5,9 @@ between tries, so the lock sits idle while writers sleep and a writer that keeps
 Here a request's write transaction (BEGIN IMMEDIATE, see elearn.db) first takes a thread lock in its process
 and then an advisory lock on a file beside the database (flock: the kernel wakes the next waiter at once and
 drops the lock of a process that dies). Writers from elsewhere (the CLI, a backup) do not queue here and
-still meet SQLite's busy timeout.
+still meet SQLite's busy timeout. The thread lock gives up after the busy timeout; the file lock has no time
+limit, but only a process inside a write transaction holds it, and SQLite would make every writer wait for
+that transaction anyway.
 """
 
 from __future__ import annotations

@@ -162,3 +162,19 @@ def _bytes_io(data: bytes):
     import io
 
     return io.BytesIO(data)
+
+
+def test_reading_a_lesson_remembers_it_and_a_reload_writes_nothing(db, world, app, auth, client):
+    course, lesson, attachment = _class_course(db, world, app)
+    enrolment = factories.enrol(db, world.officer_user.officer_id, course, source="class")
+    auth.login(OFFICER)
+    page = client.get(f"/courses/lessons/{lesson.id}").get_data(as_text=True)
+    assert lesson.title in page and lesson.module.title in page and attachment.filename in page
+    db.refresh(enrolment)
+    first_seen = enrolment.last_seen_at
+    assert enrolment.last_lesson_id == lesson.id and first_seen is not None
+    seen = db.scalar(select(LessonProgress).where(LessonProgress.lesson_id == lesson.id))
+    assert seen.first_seen_at == first_seen and seen.completed_at is None
+    client.get(f"/courses/lessons/{lesson.id}")
+    db.refresh(enrolment)
+    assert enrolment.last_seen_at == first_seen  # within ten minutes: no write
