@@ -9,6 +9,7 @@ import threading
 import pytest
 from flask import Flask
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from elearn import db as elearn_db
@@ -97,7 +98,7 @@ def test_a_failed_begin_leaves_the_queue(sqlite_engine):
     app = Flask(__name__)
     try:
         with app.test_request_context("/", method="POST"), sqlite_engine.connect() as conn:
-            with pytest.raises(Exception, match="locked"):
+            with pytest.raises(OperationalError, match="locked"):
                 conn.execute(text("INSERT INTO t VALUES (1)"))
             assert not _queue_held(sqlite_engine)
     finally:
