@@ -43,6 +43,23 @@ def test_subtree_count_is_one_statement(db, world, connection):
     assert [u.code for u in services.ancestors(db, deep)] == ["TEST", "TEST-A", "TEST-A1", "DEEP-0", "DEEP-1"]
 
 
+def test_subtree_bounds_are_written_into_the_statement(db, world, connection):
+    # Not parameters: PostgreSQL would plan a prepared statement once for every scope (see path_in_subtree).
+    seen = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many):
+        seen.append((statement, parameters))
+
+    event.listen(connection, "before_cursor_execute", record)
+    try:
+        assert services.subtree_count(db, world.a) == 3
+    finally:
+        event.remove(connection, "before_cursor_execute", record)
+    sql, params = seen[-1]
+    assert f"'{world.a.path}'" in sql and f"'{world.a.path}~'" in sql
+    assert world.a.path not in str(params)
+
+
 def test_paths_do_not_confuse_similar_ids(db, world):
     """Unit /1/2/ must not count /1/23/ as its child: the trailing slash is part of the prefix."""
     kind = factories.kind(db, "CDCS")

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from elearn.accounts.models import User
+from elearn.authz import path_in_subtree
 from elearn.certificates.models import Certificate
 from elearn.courses.models import Enrolment, ProgrammeCourse
 from elearn.officers.models import Officer, PositionTitle
@@ -226,8 +227,7 @@ def snapshot_units(session: Session, target: Target) -> list[OrgUnit]:
     return list(
         session.scalars(
             select(OrgUnit).where(
-                OrgUnit.path >= scope.path,
-                OrgUnit.path < scope.path + "~",
+                path_in_subtree(OrgUnit.path, scope.path),
                 OrgUnit.depth <= scope.depth + 2,
             )
         )

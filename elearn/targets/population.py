@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, case, exists, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from elearn.authz import in_subtree
+from elearn.authz import in_subtree, path_in_subtree
 from elearn.certificates.models import Certificate
 from elearn.courses.models import Enrolment, ProgrammeCourse
 from elearn.officers.models import Position, PositionTitle
@@ -61,8 +61,9 @@ class Figures:
 ZERO = Figures(0, 0)
 
 
-def _subtree(path_col, root_path: str):
-    return and_(path_col >= root_path, path_col < root_path + "~")
+def _subtree(path_col, root_path_col):
+    """Column against column (per-unit roll-ups); for a given unit use authz.path_in_subtree."""
+    return and_(path_col >= root_path_col, path_col < root_path_col + "~")
 
 
 def population_term(session: Session, target: Target, day: date) -> Term | None:
@@ -131,7 +132,7 @@ def home_positions(session: Session, target: Target, unit: OrgUnit, day: date):
     ranked = ranked.subquery("ranked")
     return (
         select(ranked.c.officer_id, ranked.c.unit_id, ranked.c.path, ranked.c.title_id)
-        .where(ranked.c.rn == 1, _subtree(ranked.c.path, unit.path))
+        .where(ranked.c.rn == 1, path_in_subtree(ranked.c.path, unit.path))
         .cte("home")
     )
 

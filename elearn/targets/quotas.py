@@ -13,6 +13,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from elearn.accounts.models import User
+from elearn.authz import path_in_subtree
 from elearn.classes.models import FUNDING_SOURCES, ClassMember, TrainingClass
 from elearn.orgs.models import OrgUnit
 from elearn.targets.models import ClassQuota
@@ -85,7 +86,7 @@ def _delivered(year: int, today: date):
 def quota_summary(session: Session, actor: User, unit: OrgUnit, year: int, today: date) -> QuotaSummary:
     get_unit(session, actor, unit.id)
     held = _delivered(year, today)
-    inside = and_(held.c.path >= unit.path, held.c.path < unit.path + "~")
+    inside = path_in_subtree(held.c.path, unit.path)
     own = Plan()
     for classes, learners in session.execute(
         select(

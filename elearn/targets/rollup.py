@@ -32,7 +32,7 @@ from datetime import date
 from sqlalchemy import BigInteger, and_, case, false, func, literal, or_, select, text, true
 from sqlalchemy.orm import Session, aliased
 
-from elearn.authz import in_subtree
+from elearn.authz import in_subtree, path_in_subtree
 from elearn.officers.models import Position, PositionTitle
 from elearn.orgs.models import OrgUnit, Term
 from elearn.targets import standing
@@ -84,7 +84,7 @@ def _tree(unit: OrgUnit, dialect: str):
 def _unit_conditions(target: Target, tree) -> list:
     """The target's filter on units: in its scope, sector, member count."""
     scope = target.scope_unit.path
-    conds = [tree.c.path >= scope, tree.c.path < scope + "~"]
+    conds = [path_in_subtree(tree.c.path, scope)]
     if target.sector_ids:
         conds.append(tree.c.sector_id.in_(list(target.sector_ids)))
     if target.min_member_count:
