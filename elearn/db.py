@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from elearn.sqlite_writers import QueuedConnection, WriterQueue, queue_for
@@ -42,7 +43,33 @@ def make_engine(url: str, **kwargs) -> Engine:
     # psycopg prepares a statement after five runs and PostgreSQL then reuses its plan: the hot statements
     # (the signed-in user, an answer's checks) are planned once. Subtree conditions, whose best plan differs
     # between a CĐCS and a whole federation, write their bounds into the SQL (authz.path_in_subtree).
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **kwargs)
+    engine = create_engine(url, pool_size=10, max_overflow=10, **kwargs)
+    _ping_idle_connections(engine)
+    return engine
+
+
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """SQLAlchemy's pool_pre_ping, for connections that sat idle in the pool: a connection used a moment ago
+    is alive, and pinging it on every check-out cost a round trip per request (a tenth of an answer save).
+    A connection that died under load (PostgreSQL restarted) fails its statement once: SQLAlchemy then
+    drops every pooled connection, and the request gets the retryable 503 (see create_app)."""
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection, record, _proxy):
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError("idle connection lost") from error  # the pool retries with a new one
 
 
 def _configure_sqlite(engine: Engine, writers: WriterQueue | None) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 
 import pytest
 from flask import Flask
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from elearn import db as elearn_db
@@ -138,3 +139,39 @@ def test_end_reads_ends_the_transaction_on_sqlite_only(engine):
         session.execute(text("SELECT 1"))
         end_reads(session)
         assert session.in_transaction() == (engine.dialect.name != "sqlite")
+
+
+def _terminate_pooled_connection(engine, database_url) -> int:
+    with engine.connect() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    killer = make_engine(database_url)
+    with killer.connect() as conn:
+        conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+    killer.dispose()
+    time.sleep(0.3)
+    return pid
+
+
+def test_a_connection_that_died_while_idle_is_replaced_before_use(database_url, monkeypatch):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's connections (SQLite has no server to lose)")
+    monkeypatch.setattr(elearn_db, "PING_AFTER_IDLE_SECONDS", 0.0)
+    engine = make_engine(database_url)
+    pid = _terminate_pooled_connection(engine, database_url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() != pid
+    engine.dispose()
+
+
+def test_a_connection_that_died_in_use_fails_once_then_the_pool_is_renewed(database_url, monkeypatch):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's connections (SQLite has no server to lose)")
+    monkeypatch.setattr(elearn_db, "PING_AFTER_IDLE_SECONDS", 3600.0)
+    engine = make_engine(database_url)
+    _terminate_pooled_connection(engine, database_url)
+    with pytest.raises(DBAPIError) as failure, engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
+    assert failure.value.connection_invalidated  # create_app answers 503 with Retry-After for these
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+    engine.dispose()
