@@ -112,8 +112,6 @@ def _takes_write_lock() -> bool:
         return True
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return False
-    if g.get("read_only_transaction", False):
-        return False
     if "db_reads_done" not in g:
         g.db_reads_done = True
         view = current_app.view_functions.get(request.endpoint)

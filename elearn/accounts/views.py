@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from elearn.accounts import services
 from elearn.accounts.forms import ChangePasswordForm, ConfirmForm, LoginForm
-from elearn.db import get_session, utcnow
+from elearn.db import end_reads, get_session, reads_first, utcnow
 from elearn.errors import ValidationError
 from elearn.extensions import limiter
 from elearn.web import public, roles_required, safe_next
@@ -27,16 +27,15 @@ def _email_key() -> str:
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
 @public
+@reads_first  # the password check (slow on purpose) runs without SQLite's write lock
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
         db = get_session()
-        g.read_only_transaction = True  # the password check reads; see elearn.db
         user = services.authenticate(db, form.email.data, form.password.data)
-        db.commit()  # ends the read (nothing written) before the login is written
-        g.read_only_transaction = False
+        end_reads(db)  # nothing written yet; the login is written next
         if user is None:
             flash("Email hoặc mật khẩu không đúng.", "error")
         else:
