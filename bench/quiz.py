@@ -1,6 +1,6 @@
 """Quiz answer saves against gunicorn, on SQLite and PostgreSQL, and in-process grading throughput.
 
-    .venv/bin/python bench/quiz.py [--seconds 4] [--officers 64] [--pg URL] [--no-pg]
+    .venv/bin/python bench/quiz.py [--seconds 4] [--officers 64] [--pg URL] [--no-pg | --no-sqlite]
 
 For each database: a throwaway database built by the real migrations, one quiz of 40 questions (true/false,
 single choice, multiple response, short answer), `--officers` officers each with an account and an attempt
@@ -389,6 +389,7 @@ def main() -> None:
     parser.add_argument("--officers", type=int, default=64)
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG))
     parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (as `make run`)")
     parser.add_argument("--threads", type=int, default=2, help="threads per worker (as `make run`)")
     args = parser.parse_args()
@@ -397,8 +398,11 @@ def main() -> None:
         "gunicorn": f"{args.workers} gthread workers x {args.threads} threads",
         "client": "2 processes x 8 threads, keep-alive",
     }
-    tmp = Path(tempfile.mkdtemp(prefix="elearn-bench-sqlite-"))
-    out["sqlite"] = bench_saves(f"sqlite:///{tmp / 'quiz.sqlite3'}", args.officers, args.seconds, gunicorn)
+    if not args.no_sqlite:
+        tmp = Path(tempfile.mkdtemp(prefix="elearn-bench-sqlite-"))
+        out["sqlite"] = bench_saves(
+            f"sqlite:///{tmp / 'quiz.sqlite3'}", args.officers, args.seconds, gunicorn
+        )
     if not args.no_pg:
         try:
             out["postgresql"] = bench_saves(args.pg, args.officers, args.seconds, gunicorn)

@@ -141,10 +141,29 @@ def reads_first(view):
     return view
 
 
+def reads_then_one_statement(view):
+    """Marks a view that reads, then writes with one statement whose WHERE re-checks what the reads checked
+    (the answer autosave). On SQLite it is a `reads_first` view. On PostgreSQL its session runs in
+    autocommit: no BEGIN and no COMMIT, two of the save's five round trips; a single statement is atomic by
+    itself. A view that must then write more than one statement calls use_transactions() first."""
+    view.reads_first = view.autocommit = True
+    return view
+
+
+def use_transactions(session: Session) -> None:
+    """In a `reads_then_one_statement` view: what follows runs in transactions again (on PostgreSQL the
+    session leaves autocommit; on SQLite the read transaction ends, see end_reads)."""
+    session.commit()
+    if session.bind is not None and session.bind is current_app.extensions.get("db_autocommit_engine"):
+        session.bind = current_app.extensions["db_engine"]
+
+
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    if engine.dialect.name != "sqlite":  # SQLite's transactions are begun by _configure_sqlite
+        app.extensions["db_autocommit_engine"] = engine.execution_options(isolation_level="AUTOCOMMIT")
     app.extensions["db_connect"] = engine.connect
     app.teardown_appcontext(_close_session)
 
@@ -152,8 +171,18 @@ def init_app(app: Flask) -> None:
 def get_session() -> Session:
     """The session of the current request or CLI command."""
     if "db_session" not in g:
-        g.db_session = current_app.extensions["db_sessionmaker"]()
+        make, autocommit = current_app.extensions["db_sessionmaker"], _autocommit_bind()
+        g.db_session = make(bind=autocommit) if autocommit is not None else make()
     return g.db_session
+
+
+def _autocommit_bind() -> Engine | None:
+    """The autocommit engine for a `reads_then_one_statement` view on PostgreSQL."""
+    autocommit = current_app.extensions.get("db_autocommit_engine")
+    if autocommit is None or not has_request_context() or request.endpoint is None:
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    return autocommit if getattr(view, "autocommit", False) else None
 
 
 def connect() -> AbstractContextManager[Connection]:

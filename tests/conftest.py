@@ -119,7 +119,8 @@ def _session_on(conn) -> Session:
 @pytest.fixture
 def db(connection, app):
     """The test's session; each request of the test client gets its own session on the same connection."""
-    app.extensions["db_sessionmaker"] = lambda: _session_on(connection)
+    # Every session on the test's connection, the autocommit bind of reads_then_one_statement views included.
+    app.extensions["db_sessionmaker"] = lambda **_bind: _session_on(connection)
     app.extensions["db_connect"] = lambda: contextlib.nullcontext(connection)
     session = _session_on(connection)
     yield session

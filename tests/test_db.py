@@ -14,7 +14,14 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from elearn import db as elearn_db
-from elearn.db import begin_writes, end_reads, make_engine, reads_first
+from elearn.db import (
+    begin_writes,
+    end_reads,
+    make_engine,
+    reads_first,
+    reads_then_one_statement,
+    use_transactions,
+)
 from elearn.sqlite_writers import WriterQueue, queue_for
 
 
@@ -139,6 +146,43 @@ def test_end_reads_ends_the_transaction_on_sqlite_only(engine):
         session.execute(text("SELECT 1"))
         end_reads(session)
         assert session.in_transaction() == (engine.dialect.name != "sqlite")
+
+
+def test_a_read_then_one_statement_view_runs_without_transactions_on_postgresql(database_url):
+    app = Flask(__name__)
+    app.config["DATABASE_URL"] = database_url
+    elearn_db.init_app(app)
+
+    @app.post("/save")
+    @reads_then_one_statement
+    def save():
+        return ""
+
+    @app.post("/plain")
+    def plain():
+        return ""
+
+    def in_transaction(session) -> bool:
+        session.execute(text("SELECT 1"))
+        return session.connection().connection.dbapi_connection.info.transaction_status != 0  # 0: idle
+
+    postgres = database_url.startswith("postgresql")
+    with app.test_request_context("/save", method="POST"):
+        session = elearn_db.get_session()
+        if postgres:  # the reads and the one write cost no BEGIN and no COMMIT
+            assert not in_transaction(session)
+        else:  # SQLite: a reads_first view (deferred reads, then the write lock)
+            assert elearn_db._takes_write_lock() is False
+        use_transactions(session)  # more than one statement follows: a transaction again
+        if postgres:
+            assert in_transaction(session)
+        session.close()
+    with app.test_request_context("/plain", method="POST"):
+        session = elearn_db.get_session()
+        if postgres:
+            assert in_transaction(session)
+        session.close()
+    app.extensions["db_engine"].dispose()
 
 
 def _terminate_pooled_connection(engine, database_url) -> int:

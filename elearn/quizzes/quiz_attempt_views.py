@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from elearn.accounts.models import Role
-from elearn.db import begin_writes, end_reads, get_session, reads_first, utcnow
+from elearn.db import begin_writes, end_reads, get_session, reads_then_one_statement, use_transactions, utcnow
 from elearn.errors import DomainError, NotFound
 from elearn.quizzes import attempts as svc
 from elearn.quizzes.quiz_access import can_manage, officer_may_take, quizzes_for_officer
@@ -160,6 +160,7 @@ def attempt(attempt_id: int):
 def _refuse_late(db, attempt_id: int, message: str):
     """A late answer is refused, and the attempt is submitted with what was saved."""
     db.rollback()
+    use_transactions(db)
     attempt = db.get(QuizAttempt, attempt_id)
     if attempt is not None and attempt.state == "in_progress":
         db.commit()
@@ -210,7 +211,7 @@ def save_page(attempt_id: int):
 
 @bp.route("/attempts/<int:attempt_id>/answer", methods=["POST"])
 @officer_json
-@reads_first
+@reads_then_one_statement
 def answer(attempt_id: int):
     """quiz.js posts {position, response}; one SELECT validates it, one UPDATE stores it."""
     payload = request.get_json(silent=True)
