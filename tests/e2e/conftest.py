@@ -9,11 +9,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from elearn import create_app, migrations
-from elearn.db import make_engine
+from elearn.db import Base, make_engine
 from tests import factories
 from tests.conftest import TEST_PASSWORD
 
@@ -57,15 +58,22 @@ def serving(root: Path, url: str):
         server.shutdown()
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("live")
+def world_database(root: Path) -> tuple[str, Engine]:
+    """A SQLite database in `root` (live.sqlite3), built by the real migrations, with the test world."""
     url = f"sqlite:///{root / 'live.sqlite3'}"
     migrations.upgrade(url)
     engine = make_engine(url)
+    Base.metadata.create_all(engine)  # tables of models whose migration is not written yet; a no-op otherwise
     with Session(engine) as session:
         factories.base_world(session, TEST_PASSWORD)
         session.commit()
+    return url, engine
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("live")
+    url, engine = world_database(root)
     engine.dispose()
     with serving(root, url) as base_url:
         yield base_url

@@ -10,23 +10,16 @@ import pytest
 from sqlalchemy.orm import Session
 
 import elearn.models  # noqa: F401
-from elearn import migrations
-from elearn.db import Base, make_engine
 from tests import factories as f
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import login, serving
+from tests.e2e.conftest import login, serving, world_database
 from tests.targets import factories as tf
 
 
 @pytest.fixture(scope="module")
 def targets_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("targets-live")
-    url = f"sqlite:///{root / 'live.sqlite3'}"
-    migrations.upgrade(url)
-    engine = make_engine(url)
-    Base.metadata.create_all(engine)  # tables whose migration the lead has not generated yet
+    url, engine = world_database(root)
     with Session(engine) as s:
-        f.base_world(s, TEST_PASSWORD)
         city, a1, a2 = f.unit(s, "TEST"), f.unit(s, "TEST-A1"), f.unit(s, "TEST-A2")
         ctype = tf.cert_type(s, city)
         tf.target(

@@ -7,23 +7,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from elearn import migrations
-from elearn.db import Base, make_engine
 from elearn.quizzes.quiz_models import QuizAttempt
 from tests import factories
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import login, serving
+from tests.e2e.conftest import login, serving, world_database
 
 
 @pytest.fixture(scope="module")
 def quiz_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("quiz-live")
-    url = f"sqlite:///{root / 'live.sqlite3'}"
-    migrations.upgrade(url)
-    engine = make_engine(url)
-    Base.metadata.create_all(engine)
+    url, engine = world_database(root)
     with Session(engine) as session:
-        factories.base_world(session, TEST_PASSWORD)
         quiz, *_ = factories.quiz_setup(session, time_limit_minutes=15, title="Kiểm tra Luật Công đoàn")
         quiz_id = quiz.id
         session.commit()

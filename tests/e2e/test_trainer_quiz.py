@@ -19,14 +19,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from elearn import migrations
 from elearn.accounts.models import Role, User
 from elearn.courses.models import Course, Enrolment
-from elearn.db import Base, make_engine, utcnow
+from elearn.db import utcnow
 from elearn.quizzes import attempts, banks
 from tests import factories
 from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import login, serving
+from tests.e2e.conftest import login, serving, world_database
 
 GIFT = """$CATEGORY: Luật Công đoàn/Quyền và trách nhiệm
 
@@ -82,12 +81,8 @@ SUMMARY = "4 lần làm đã chấm 62.50% điểm trung bình 32.27% độ lệ
 @pytest.fixture(scope="module")
 def trainer_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("trainer-quiz")
-    url = f"sqlite:///{root / 'live.sqlite3'}"
-    migrations.upgrade(url)
-    engine = make_engine(url)
-    Base.metadata.create_all(engine)
+    url, engine = world_database(root)
     with Session(engine) as s:
-        factories.base_world(s, TEST_PASSWORD)
         world = factories.World.load(s)
         course = Course(code="LCD-2024", title="Luật Công đoàn năm 2024", owner_id=world.trainer.id)
         s.add(course)
