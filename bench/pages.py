@@ -117,6 +117,7 @@ def login(port: int, email: str, password: str) -> tuple[dict, str]:
     conn.request("GET", "/", headers={"Cookie": cookie_header(jar)})
     response = conn.getresponse()
     home = response.read().decode()
+    cookies_from(response, jar)  # the CSRF token this page adds to the session, kept as a browser would
     conn.close()
     match = re.search(r'href="(/courses/lessons/\d+)">Tiếp tục học', home)
     if not match:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -87,10 +88,16 @@ def _configure_sqlite(engine: Engine, writers: WriterQueue | None) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        if not _takes_write_lock():
-            conn.exec_driver_sql("BEGIN")
-            return
         dbapi_connection = conn.connection.dbapi_connection
+        if not _takes_write_lock():
+            # Every request begins one: straight on the pysqlite connection, a sixth of a session's cost
+            # through exec_driver_sql. A deferred BEGIN takes no lock; should it fail anyway (a broken
+            # connection), the second try raises the error wrapped as SQLAlchemy's, which views handle.
+            try:
+                dbapi_connection.execute("BEGIN")
+            except sqlite3.Error:
+                conn.exec_driver_sql("BEGIN")
+            return
         dbapi_connection.enter_queue()  # left on COMMIT or ROLLBACK (elearn.sqlite_writers)
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
