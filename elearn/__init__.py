@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 from elearn import db, ops, security
 from elearn.config import load_config
 from elearn.errors import DomainError
-from elearn.extensions import babel, csrf, limiter, login_manager
+from elearn.extensions import babel, csrf, limiter, login_manager, wtforms_in_vietnamese
 
 ERROR_TITLES = {
     400: "Yêu cầu không hợp lệ",
@@ -66,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     if limiter._check_request_limit in hooks:  # absent when RATELIMIT_ENABLED is off
         hooks.remove(limiter._check_request_limit)
     babel.init_app(app, locale_selector=lambda: "vi", timezone_selector=lambda: "Asia/Ho_Chi_Minh")
+    app.before_request(wtforms_in_vietnamese)
     _register_login_loader()
     _register_blueprints(app)
     _register_error_handlers(app)

@@ -36,6 +36,9 @@ def load_config(instance_path: Path) -> dict:
         # Flask-WTF: a CSRF token lives as long as the session (a phone may sit on a form for hours).
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": secure_cookies,
+        # WTForms' own messages ("This field is required.") through translations; the Vietnamese ones are
+        # in elearn.extensions, as WTForms ships none.
+        "WTF_I18N_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure_cookies,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
+from wtforms.validators import StopValidation
 
 login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
@@ -15,5 +17,87 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"  # "strong" would log phones out whenever their IP changes
 
 csrf = CSRFProtect()
-babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+# WTForms' and Flask-WTF's built-in messages (msgid -> Vietnamese). WTForms ships no Vietnamese catalogue
+# (wtforms/locale has none), so with the app's locale "vi" Flask-WTF would show them in English. Plural
+# messages are keyed by their singular: Vietnamese has one form. tests/test_form_messages.py checks that
+# every message of the installed WTForms is here, with the same placeholders.
+WTFORMS_VI = {
+    "Invalid field name '%s'.": "Tên trường không hợp lệ: '%s'.",
+    "Field must be equal to %(other_name)s.": "Phải trùng với «%(other_name)s».",
+    "Field must be at least %(min)d character long.": "Phải có ít nhất %(min)d ký tự.",
+    "Field cannot be longer than %(max)d character.": "Không được dài quá %(max)d ký tự.",
+    "Field must be exactly %(max)d character long.": "Phải có đúng %(max)d ký tự.",
+    "Field must be between %(min)d and %(max)d characters long.": "Phải có từ %(min)d đến %(max)d ký tự.",
+    "Number must be at least %(min)s.": "Không được nhỏ hơn %(min)s.",
+    "Number must be at most %(max)s.": "Không được lớn hơn %(max)s.",
+    "Number must be between %(min)s and %(max)s.": "Phải từ %(min)s đến %(max)s.",
+    "Date must be at least %(min)s.": "Ngày không được trước %(min)s.",
+    "Date must be at most %(max)s.": "Ngày không được sau %(max)s.",
+    "Date must be between %(min)s and %(max)s.": "Ngày phải từ %(min)s đến %(max)s.",
+    "This field is required.": "Vui lòng nhập trường này.",
+    "Invalid input.": "Giá trị không hợp lệ.",
+    "Invalid email address.": "Email không hợp lệ.",
+    "Invalid IP address.": "Địa chỉ IP không hợp lệ.",
+    "Invalid Mac address.": "Địa chỉ MAC không hợp lệ.",
+    "Invalid URL.": "Đường dẫn không hợp lệ.",
+    "Invalid UUID.": "Mã UUID không hợp lệ.",
+    "Invalid value, must be one of: %(values)s.": "Giá trị không hợp lệ; chỉ được là: %(values)s.",
+    "Invalid value, can't be any of: %(values)s.": "Giá trị không hợp lệ; không được là: %(values)s.",
+    "This field cannot be edited.": "Không được sửa trường này.",
+    "This field is disabled and cannot have a value.": "Trường này bị khóa, không được nhập.",
+    "Invalid CSRF Token.": "Phiên làm việc đã hết hạn. Hãy tải lại trang và thử lại.",
+    "CSRF token missing.": "Phiên làm việc đã hết hạn. Hãy tải lại trang và thử lại.",
+    "CSRF failed.": "Phiên làm việc đã hết hạn. Hãy tải lại trang và thử lại.",
+    "CSRF token expired.": "Phiên làm việc đã hết hạn. Hãy tải lại trang và thử lại.",
+    "Invalid Choice: could not coerce.": "Lựa chọn không hợp lệ.",
+    "Choices cannot be None.": "Chưa có danh sách lựa chọn.",
+    "Not a valid choice.": "Lựa chọn không hợp lệ.",
+    "Invalid choice(s): one or more data inputs could not be coerced.": "Có lựa chọn không hợp lệ.",
+    "'%(value)s' is not a valid choice for this field.": "«%(value)s» không phải là lựa chọn hợp lệ.",
+    "Not a valid datetime value.": "Ngày giờ không hợp lệ.",
+    "Not a valid date value.": "Ngày không hợp lệ.",
+    "Not a valid time value.": "Giờ không hợp lệ.",
+    "Not a valid week value.": "Tuần không hợp lệ.",
+    "Not a valid integer value.": "Hãy nhập một số nguyên.",
+    "Not a valid decimal value.": "Hãy nhập một số hợp lệ.",
+    "Not a valid float value.": "Hãy nhập một số hợp lệ.",
+    # Flask-WTF's file validators
+    "File does not have an approved extension: {extensions}": "Chỉ nhận tệp: {extensions}",
+    "File does not have an approved extension.": "Không nhận loại tệp này.",
+}
+
+
+class WTFormsVietnamese:
+    """The gettext object Flask-WTF asks for WTForms' messages (it calls ugettext and ungettext)."""
+
+    def ugettext(self, message: str) -> str:
+        return WTFORMS_VI.get(message, message)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return WTFORMS_VI.get(singular, singular if n == 1 else plural)
+
+    gettext = ugettext
+    ngettext = ungettext
+
+
+WTFORMS_TRANSLATIONS = WTFormsVietnamese()
+
+
+def wtforms_in_vietnamese() -> None:
+    """A before_request hook. Flask-WTF (WTF_I18N_ENABLED, the default) looks the request's WTForms
+    translations up here first and only then in WTForms' own catalogues, which have no Vietnamese
+    (flask_wtf/i18n.py; tests/test_form_messages.py fails if a Flask-WTF release changes that)."""
+    request.wtforms_translations = WTFORMS_TRANSLATIONS
+
+
+def stop_if_unreadable(form, field) -> None:
+    """A validator for a number or date field, after Optional/InputRequired: when the input could not be
+    read (1.5 for a whole number), the field already says so and a range check would add a second,
+    misleading message about the range."""
+    if field.process_errors:
+        raise StopValidation()
+
+
+babel = Babel()

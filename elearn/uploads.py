@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
+import re
 import unicodedata
 import zipfile
 from datetime import date, datetime
@@ -15,30 +17,32 @@ MAX_COMPRESSION_RATIO = 200
 
 
 def file_error(message: str) -> ImportFailed:
-    return ImportFailed([RowError(1, message)])
+    return ImportFailed([RowError(0, message)])  # about the whole file: shown without a line number
 
 
-def decode_text(data: bytes) -> str:
+# How to fix a file that is not UTF-8, by the kind of file the importer expected.
+RESAVE_CSV = "Hãy lưu lại tệp với bảng mã UTF-8 (trong Excel: Lưu thành… → CSV UTF-8) rồi tải lên lại."
+RESAVE_TEXT = "Hãy lưu tệp với bảng mã UTF-8 (trong Notepad: Lưu thành… → Mã hóa UTF-8) rồi tải lên lại."
+
+
+def decode_text(data: bytes, resave: str = RESAVE_CSV) -> str:
     """UTF-8 (with or without BOM) only: a wrong guess would silently corrupt Vietnamese names. NFC text.
 
     UTF-16 (Excel's "Unicode text") decodes as UTF-8 without error when it is mostly ASCII, so NUL
-    characters are refused too."""
+    characters are refused too. `resave` tells the user how to fix the file (CSV or plain text)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ImportFailed(
-            [RowError(line, f"Tệp không phải UTF-8 (byte 0x{data[exc.start]:02X} không hợp lệ). {RESAVE}")]
+            [RowError(line, f"Tệp không phải UTF-8 (byte 0x{data[exc.start]:02X} không hợp lệ). {resave}")]
         ) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise ImportFailed(
-            [RowError(line, f"Tệp không phải UTF-8 (có ký tự NUL, có thể là UTF-16). {RESAVE}")]
+            [RowError(line, f"Tệp không phải UTF-8 (có ký tự NUL, có thể là UTF-16). {resave}")]
         )
     return unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
-
-
-RESAVE = "Hãy lưu lại tệp với bảng mã UTF-8 (CSV UTF-8) rồi tải lên lại."
 
 
 def check_xlsx(data: bytes, max_uncompressed: int = MAX_XLSX_UNCOMPRESSED) -> None:
@@ -110,8 +114,24 @@ def _csv_rows(data: bytes) -> list[tuple[int, list]]:
     return rows
 
 
+class BadDate(ValueError):
+    """A date cell that cannot be read; `reason` says why, in Vietnamese, to follow the column's name."""
+
+    def __init__(self, text: str, reason: str):
+        super().__init__(text)
+        self.text = text
+        self.reason = reason
+
+
+_DMY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
 def parse_date(value) -> date | None:
-    """A date cell or dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, yyyy-mm-dd); '' is None; else ValueError."""
+    """A date cell or dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd); '' is None.
+
+    Raises BadDate: "31/02/1985" is in the right shape but does not exist, which the user must be told
+    apart from a cell that is not a date at all."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
@@ -119,12 +139,25 @@ def parse_date(value) -> date | None:
     if isinstance(value, date):
         return value
     text = str(value).strip()
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+    if found := _DMY.fullmatch(text):
+        day, month, year = int(found.group(1)), int(found.group(3)), int(found.group(4))
+    elif found := _YMD.fullmatch(text):
+        year, month, day = (int(g) for g in found.groups())
+    else:
+        raise BadDate(text, f"“{text}” không đúng dạng dd/mm/yyyy.")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise BadDate(text, f"{text} không tồn tại ({_why_not(day, month, year)}).") from None
+
+
+def _why_not(day: int, month: int, year: int) -> str:
+    if not 1 <= month <= 12:
+        return f"không có tháng {month}"
+    if year < 1:
+        return "năm phải từ 1 trở đi"
+    last = calendar.monthrange(year, month)[1]
+    return f"tháng {month:02d}/{year} chỉ có {last} ngày" if day else "không có ngày 0"
 
 
 def fold(text: str) -> str:

@@ -24,7 +24,7 @@ def test_login_page_is_vietnamese(client):
     ("email", "marker"),
     [
         ("officer@test.vn", "Đơn vị và chức vụ"),
-        ("trainer@test.vn", "Khóa học và lớp của tôi"),
+        ("trainer@test.vn", "Lớp tôi phụ trách"),
         ("staff-a@test.vn", "Công đoàn Khu công nghiệp Thử Nghiệm"),
         ("admin@test.vn", "Liên đoàn Lao động Thành phố Thử Nghiệm"),
     ],
@@ -237,3 +237,29 @@ def test_login_is_rate_limited(rate_limited_app):
     assert statuses[:5] == [400] * 5
     assert statuses[5:] == [429, 429]
     assert "quá nhiều lần" in client.post("/login", data={"email": "a@b.vn", "password": "x"}).get_data(True)
+
+
+def test_password_form_reports_every_problem_at_once(db, world, auth, client):
+    auth.login("officer@test.vn")
+    response = auth.post(
+        "/account/password", {"current": "sai-mat-khau1", "new": "abcd12345", "confirm": "x"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Mật khẩu hiện tại không đúng." in html and "Mật khẩu mới nhập lại không khớp." in html
+    assert html.count("Mật khẩu mới nhập lại không khớp.") == 1  # the form and the service agree
+    # The form accepts the shape; the service still finds both problems.
+    response = auth.post(
+        "/account/password", {"current": "sai-mat-khau1", "new": "abcd12345", "confirm": "abcd12346"}
+    )
+    html = response.get_data(as_text=True)
+    assert "Mật khẩu hiện tại không đúng." in html and "Mật khẩu mới nhập lại không khớp." in html
+
+
+def test_password_change_problems_lists_each_field(db, world):
+    problems = services.password_change_problems(world.officer_user, "sai", "ab1", "ab2")
+    assert set(problems) == {"current", "new", "confirm"}
+    assert not services.password_change_problems(world.officer_user, TEST_PASSWORD, "abcd1234", "abcd1234")
+    with pytest.raises(services.PasswordChangeRefused) as refused:
+        services.change_password(db, world.officer_user, "sai", "x", "y")
+    assert set(refused.value.problems) == {"current", "new", "confirm"}

@@ -183,7 +183,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(db, world):
     assert by_row[3] == ["thiếu mã cán bộ."]
     assert {
         "thiếu họ và tên.",
-        "ngày sinh “31/02/1980” không đúng dạng dd/mm/yyyy.",
+        "ngày sinh 31/02/1980 không tồn tại (tháng 02/1980 chỉ có 29 ngày).",
         "giới tính “Khác” phải là Nam hoặc Nữ.",
         "email “thư-sai” không hợp lệ.",
     } == set(by_row[4])
@@ -312,6 +312,21 @@ def test_web_import_shows_row_errors(auth, client, world):
     assert "<td>2</td><td>thiếu mã cán bộ.</td>" in html
 
 
+def test_web_import_shows_a_whole_file_error_without_a_line_number(auth, client, world):
+    auth.login("staff-a@test.vn")
+    from tests.conftest import csrf_from
+
+    token = csrf_from(client.get("/officers/import").get_data(as_text=True))
+    response = client.post(
+        "/officers/import",
+        data={"csrf_token": token, "unit_id": str(world.a.id), "file": (io.BytesIO(b"%PDF-1.4"), "ds.xlsx")},
+        content_type="multipart/form-data",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "<p>Tệp: " in html and "<th>Dòng</th>" not in html and "Sửa tệp rồi tải lên lại." in html
+
+
 def test_cli_import(app, db, world, tmp_path):
     good = tmp_path / "ds.xlsx"
     good.write_bytes(xlsx(GOOD))
@@ -326,3 +341,23 @@ def test_cli_import(app, db, world, tmp_path):
     assert "dòng 3: thiếu mã cán bộ." in result.output
     result = runner.invoke(args=["officers", "import", str(good), "--unit", "KHONG-CO"])
     assert result.exit_code == 2
+
+
+def test_a_date_that_does_not_exist_is_told_apart_from_a_wrong_format(db, world):
+    def with_dates(code, born, start):
+        return [code, "Lê Văn Nam", born, "Nam", "", "", "TEST-A1", "Chủ tịch", "Có", "2025-2030", start, ""]
+
+    rows = [
+        GOOD[0],
+        with_dates("CB-D-001", "31/02/1985", "01/07/2025"),
+        with_dates("CB-D-002", "12/05/1984", "31/04/2025"),
+        with_dates("CB-D-003", "1985/02/03", "01/13/2025"),
+    ]
+    with pytest.raises(ImportFailed) as caught:
+        import_officers(db, world.staff_a, world.a, "ds.xlsx", xlsx(rows), dry_run=True)
+    assert [(e.line, e.message) for e in caught.value.errors] == [
+        (3, "ngày sinh 31/02/1985 không tồn tại (tháng 02/1985 chỉ có 28 ngày)."),
+        (4, "ngày bắt đầu 31/04/2025 không tồn tại (tháng 04/2025 chỉ có 30 ngày)."),
+        (5, "ngày sinh “1985/02/03” không đúng dạng dd/mm/yyyy."),
+        (5, "ngày bắt đầu 01/13/2025 không tồn tại (không có tháng 13)."),
+    ]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from elearn.accounts.models import ROLE_LABELS
+from elearn.accounts.services import MAX_PASSWORD, MIN_PASSWORD, PASSWORD_LENGTH, PASSWORDS_DIFFER
 from elearn.web import choices
 
 REQUIRED = "Vui lòng nhập trường này."
+PASSWORD_RULE = Length(min=MIN_PASSWORD, max=MAX_PASSWORD, message=PASSWORD_LENGTH)
 
 
 class LoginForm(FlaskForm):
@@ -22,8 +24,10 @@ class LoginForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField("Mật khẩu hiện tại", validators=[DataRequired(REQUIRED)])
-    new = PasswordField("Mật khẩu mới", validators=[DataRequired(REQUIRED), Length(min=8, max=200)])
-    confirm = PasswordField("Nhập lại mật khẩu mới", validators=[DataRequired(REQUIRED)])
+    new = PasswordField("Mật khẩu mới", validators=[DataRequired(REQUIRED), PASSWORD_RULE])
+    confirm = PasswordField(
+        "Nhập lại mật khẩu mới", validators=[DataRequired(REQUIRED), EqualTo("new", PASSWORDS_DIFFER)]
+    )
 
 
 def _role_choices():
@@ -38,7 +42,7 @@ class UserCreateForm(FlaskForm):
     role = SelectField("Vai trò", choices=_role_choices())
     unit_id = SelectField("Đơn vị (với cán bộ đơn vị)", coerce=int, validators=[Optional()])
     officer_code = StringField("Mã cán bộ (với học viên)", validators=[Optional(), Length(max=30)])
-    password = PasswordField("Mật khẩu ban đầu", validators=[DataRequired(REQUIRED), Length(min=8, max=200)])
+    password = PasswordField("Mật khẩu ban đầu", validators=[DataRequired(REQUIRED), PASSWORD_RULE])
 
 
 class UserEditForm(FlaskForm):

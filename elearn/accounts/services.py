@@ -20,6 +20,9 @@ from elearn.orgs.models import OrgUnit
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
+MAX_PASSWORD = 200
+PASSWORD_LENGTH = f"Mật khẩu phải có từ {MIN_PASSWORD} đến {MAX_PASSWORD} ký tự."
+PASSWORDS_DIFFER = "Mật khẩu mới nhập lại không khớp."
 # Set from the app config; tests use a cheaper scrypt cost. Never weaker than scrypt/pbkdf2 from werkzeug.
 HASH_METHOD = {"method": "scrypt"}
 _DUMMY_HASH: dict[str, str] = {}
@@ -204,15 +207,39 @@ def reset_password(session: Session, actor: User, user_id: int) -> str:
     return temporary
 
 
+class PasswordChangeRefused(ValidationError):
+    """Every reason a password change was refused, by form field ("current", "new", "confirm")."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__(" ".join(problems.values()))
+
+
+def password_change_problems(user: User, current: str, new: str, confirm: str) -> dict[str, str]:
+    """All that is wrong with a password change at once, so one attempt shows every problem."""
+    problems = {}
+    current_ok = check_password_hash(user.password_hash, current)
+    if not current_ok:
+        problems["current"] = "Mật khẩu hiện tại không đúng."
+    if current_ok and new == current:
+        problems["new"] = "Mật khẩu mới phải khác mật khẩu hiện tại."
+    elif len(new) > MAX_PASSWORD:
+        problems["new"] = PASSWORD_LENGTH
+    else:
+        try:
+            check_password_strength(new)
+        except ValidationError as exc:
+            problems["new"] = exc.message
+    if new != confirm:
+        problems["confirm"] = PASSWORDS_DIFFER
+    return problems
+
+
 def change_password(session: Session, user: User, current: str, new: str, confirm: str) -> User:
     """Changes the user's own password and logs out their other browsers."""
-    if not check_password_hash(user.password_hash, current):
-        raise ValidationError("Mật khẩu hiện tại không đúng.")
-    if new != confirm:
-        raise ValidationError("Mật khẩu mới nhập lại không khớp.")
-    if new == current:
-        raise ValidationError("Mật khẩu mới phải khác mật khẩu hiện tại.")
-    check_password_strength(new)
+    problems = password_change_problems(user, current, new, confirm)
+    if problems:
+        raise PasswordChangeRefused(problems)
     user.password_hash = hash_password(new)
     user.must_change_password = False
     end_all_login_sessions(session, user, keep=user.login_key)

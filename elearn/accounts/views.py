@@ -72,13 +72,30 @@ def change_password():
         db = get_session()
         try:
             services.change_password(db, current_user, form.current.data, form.new.data, form.confirm.data)
+        except services.PasswordChangeRefused as exc:
+            _show_problems(form, exc.problems)
         except ValidationError as exc:
             flash(exc.message, "error")
         else:
             db.commit()
             flash("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất.", "success")
             return redirect(url_for("home.index"))
+    elif form.is_submitted() and form.current.data:
+        # The form found a problem (say, the two new passwords differ); a wrong current password is
+        # reported in the same answer rather than on the next attempt.
+        problems = services.password_change_problems(
+            current_user, form.current.data, form.new.data or "", form.confirm.data or ""
+        )
+        _show_problems(form, problems)
     return render_template("accounts/password.html", form=form)
+
+
+def _show_problems(form: ChangePasswordForm, problems: dict[str, str]) -> None:
+    """Each problem under its field, unless the form already says something about that field."""
+    for name, message in problems.items():
+        field = form[name]
+        if not field.errors:
+            field.errors = [message]
 
 
 @bp.before_app_request

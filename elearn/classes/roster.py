@@ -87,7 +87,7 @@ def import_members(
     new = {ids[c] for c in seen if c in ids} - already
     free = training_class.capacity - len(already)
     if not errors and len(new) > free:
-        errors.append(RowError(1, f"Lớp chỉ còn {max(free, 0)} chỗ; tệp có {len(new)} học viên mới."))
+        errors.append(RowError(0, f"Lớp chỉ còn {max(free, 0)} chỗ; tệp có {len(new)} học viên mới."))
     if errors:
         raise ImportFailed(sorted(errors, key=lambda e: e.line))
     return services.add_members(session, actor, class_id, [ids[c] for c in seen], today=today)
@@ -188,6 +188,7 @@ def template_xlsx(kind: str) -> bytes:
 
     wb = openpyxl.Workbook()
     ws = wb.active
+    ws.title = "Điểm danh" if kind == "attendance" else "Học viên"
     if kind == "attendance":
         ws.append(["Mã cán bộ", "Có mặt"])
         ws.append(["CB000001", "Có"])

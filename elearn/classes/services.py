@@ -18,10 +18,13 @@ from elearn.authz import in_subtree, require_role, scope_root, unit_in_scope
 from elearn.classes.completion import class_course_ids
 from elearn.classes.models import FUNDING_SOURCES, ClassMember, ClassTrainer, TrainingClass
 from elearn.courses.models import Course, Enrolment, Programme
+from elearn.courses.services import ALL, means_all
 from elearn.errors import Forbidden, NotFound, ValidationError
 from elearn.officers.models import Officer, Position
 from elearn.officers.services import OfficerFilter, list_officers
 from elearn.orgs.models import OrgUnit
+
+MAX_CAPACITY = 10_000
 
 
 @dataclass
@@ -144,8 +147,8 @@ def _check(session: Session, actor: User, data: ClassData, class_id: int | None)
         raise ValidationError("Nguồn kinh phí không hợp lệ.")
     if data.end_date < data.start_date:
         raise ValidationError("Ngày kết thúc phải sau ngày bắt đầu.")
-    if data.capacity < 1:
-        raise ValidationError("Sĩ số tối đa phải lớn hơn 0.")
+    if not 1 <= data.capacity <= MAX_CAPACITY:
+        raise ValidationError("Sĩ số tối đa phải từ 1 đến 10.000.")
     trainers = {u.id for u in trainer_choices(session)}
     if any(t not in trainers for t in data.trainer_ids):
         raise ValidationError("Giảng viên không hợp lệ.")
@@ -158,9 +161,12 @@ def _clean_rule(data: ClassData) -> dict:
         if value in (None, ""):
             continue
         if key == "online_modules":
-            if value != "all" and (not str(value).isdigit() or int(value) < 1):
-                raise ValidationError("Số học phần trực tuyến phải là “tất cả” hoặc một số dương.")
-            rule[key] = value if value == "all" else int(value)
+            if means_all(value):
+                rule[key] = ALL
+            elif str(value).strip().isdecimal() and int(value) >= 1:
+                rule[key] = int(value)
+            else:
+                raise ValidationError("Số học phần trực tuyến phải là «tất cả» hoặc một số dương.")
         elif key == "min_attendance":
             if not 0 < int(value) <= 100:
                 raise ValidationError("Tỷ lệ chuyên cần phải từ 1 đến 100%.")

@@ -12,6 +12,7 @@ from elearn.classes.completion import class_statuses, held_session_ids
 from elearn.classes.forms import ClassForm, EmptyForm, UploadForm
 from elearn.classes.models import FUNDING_SOURCES, Attendance
 from elearn.courses.models import Course, Programme
+from elearn.courses.services import all_label
 from elearn.db import get_session, utcnow
 from elearn.errors import ImportFailed
 from elearn.officers.services import OfficerFilter, all_titles, list_officers
@@ -68,7 +69,7 @@ def _class_data(form: ClassForm) -> services.ClassData:
         programme_id=int(ident) if kind == "p" and ident.isdigit() else None,
         trainer_ids=form.trainer_ids.data or [],
         completion_rule={
-            "online_modules": (form.online_modules.data or "").strip().lower().replace("tất cả", "all"),
+            "online_modules": (form.online_modules.data or "").strip(),
             "min_attendance": form.min_attendance.data,
             "final_quiz_id": form.final_quiz_id.data,
         },
@@ -105,7 +106,7 @@ def edit(class_id: int):
         form.teaches.data = f"c:{tc.course_id}" if tc.course_id else f"p:{tc.programme_id}"
         form.trainer_ids.data = [u.id for u in services.trainers_of(db, tc)]
         rule = tc.completion_rule or {}
-        form.online_modules.data = str(rule.get("online_modules", ""))
+        form.online_modules.data = all_label(rule.get("online_modules"))
         form.min_attendance.data = rule.get("min_attendance")
         form.final_quiz_id.data = str(rule.get("final_quiz_id") or "")
     if form.validate_on_submit():

@@ -19,7 +19,7 @@ from elearn.accounts.models import Role, User
 from elearn.authz import require_role
 from elearn.courses.lessons import get_lesson
 from elearn.courses.models import DELIVERY_LABELS, Attachment, Course, CourseEditor, Lesson, Module
-from elearn.courses.services import get_course, require_edit
+from elearn.courses.services import ALL, completion_problem, get_course, lesson_count, means_all, require_edit
 from elearn.db import utcnow
 from elearn.errors import Conflict, NotFound, ValidationError
 from elearn.html import is_safe_link, render_markdown
@@ -42,7 +42,7 @@ class CourseData:
     delivery: str
     hours: int
     enrolment: str
-    completion: str  # "all" or a number of lessons
+    completion: str  # "tất cả" (or "all") or a number of lessons
     is_published: bool
 
 
@@ -59,16 +59,16 @@ def _touch(course: Course) -> None:
     course.updated_at = utcnow()
 
 
-def _completion_rule(value: str) -> dict:
-    value = (value or "all").strip().lower()
-    if value == "all":
-        return {"lessons": "all"}
-    if value.isdigit() and int(value) > 0:
-        return {"lessons": int(value)}
-    raise ValidationError("Điều kiện hoàn thành phải là «all» hoặc số bài cần học.")
+def _completion_rule(value: str, lessons: int) -> dict:
+    """{"lessons": "all"} or {"lessons": N}, N no more than the course's `lessons`."""
+    value = (value or ALL).strip()
+    problem = completion_problem(value, lessons)
+    if problem:
+        raise ValidationError(problem)
+    return {"lessons": ALL if means_all(value) else int(value)}
 
 
-def _apply(course: Course, data: CourseData) -> None:
+def _apply(course: Course, data: CourseData, lessons: int) -> None:
     if data.delivery not in DELIVERY_LABELS:
         raise ValidationError("Hình thức học không hợp lệ.")
     if data.enrolment not in ("open", "class"):
@@ -78,7 +78,7 @@ def _apply(course: Course, data: CourseData) -> None:
     course.delivery = data.delivery
     course.hours = max(0, data.hours or 0)
     course.enrolment = data.enrolment
-    course.completion_rule = _completion_rule(data.completion)
+    course.completion_rule = _completion_rule(data.completion, lessons)
     course.is_published = data.is_published
 
 
@@ -90,7 +90,7 @@ def create_course(session: Session, actor: User, data: CourseData) -> Course:
     if session.scalar(select(Course.id).where(Course.code == code)):
         raise Conflict(f"Đã có chuyên đề mã {code}.")
     course = Course(code=code, owner_id=actor.id, source="web")
-    _apply(course, data)
+    _apply(course, data, lessons=0)
     session.add(course)
     session.flush()
     return course
@@ -98,7 +98,7 @@ def create_course(session: Session, actor: User, data: CourseData) -> Course:
 
 def update_course(session: Session, actor: User, course_id: int, data: CourseData) -> Course:
     course = require_edit(session, actor, get_course(session, course_id))
-    _apply(course, data)
+    _apply(course, data, lessons=lesson_count(session, course.id))
     _touch(course)
     session.flush()
     return course
@@ -113,12 +113,22 @@ def courses_i_edit(session: Session, actor: User) -> list[Course]:
     return list(session.scalars(query))
 
 
+def _module_title(title: str | None) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError("Hãy nhập tên module.")
+    if len(title) > 300:
+        raise ValidationError("Tên module dài tối đa 300 ký tự.")
+    return title
+
+
 def add_module(session: Session, actor: User, course_id: int, title: str) -> Module:
     course = require_edit(session, actor, get_course(session, course_id))
+    title = _module_title(title)
     position = (
         session.scalar(select(func.max(Module.position)).where(Module.course_id == course.id)) or 0
     ) + 1
-    module = Module(course_id=course.id, position=position, title=title.strip())
+    module = Module(course_id=course.id, position=position, title=title)
     session.add(module)
     _touch(course)
     session.flush()
@@ -135,7 +145,7 @@ def get_module(session: Session, module_id: int) -> Module:
 def update_module(session: Session, actor: User, module_id: int, title: str, position: int) -> Module:
     module = get_module(session, module_id)
     require_edit(session, actor, module.course)
-    module.title = title.strip()
+    module.title = _module_title(title)
     module.position = position
     _touch(module.course)
     session.flush()

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from elearn.courses.models import DELIVERY_LABELS
+from elearn.courses.services import ALL_LABEL, completion_problem
+from elearn.extensions import stop_if_unreadable
 from elearn.web import choices
 
 REQUIRED = "Vui lòng nhập trường này."
@@ -27,20 +29,37 @@ class CourseForm(FlaskForm):
     description = TextAreaField("Mô tả", validators=[Optional(), Length(max=5000)])
     delivery = SelectField("Hình thức", choices=choices(DELIVERY_LABELS.items()))
     hours = IntegerField(
-        "Số giờ", default=0, validators=[Optional(), NumberRange(0, 2000, "Số giờ không hợp lệ.")]
+        "Số giờ",
+        default=0,
+        validators=[Optional(), stop_if_unreadable, NumberRange(0, 2000, "Số giờ từ 0 đến 2.000.")],
+        invalid_value_message="Số giờ phải là một số nguyên.",
     )
     enrolment = SelectField("Ghi danh", choices=ENROLMENT_CHOICES)
     completion = StringField(
         "Hoàn thành khi học xong",
-        default="all",
-        validators=[DataRequired(REQUIRED), Regexp(r"^(all|[1-9][0-9]*)$", message="Nhập all hoặc một số.")],
+        default=ALL_LABEL,
+        validators=[DataRequired(REQUIRED), Length(max=20, message="Nhập «tất cả» hoặc số bài.")],
     )
     is_published = BooleanField("Hiển thị trong danh mục", default=True)
 
+    def __init__(self, *args, lesson_count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lesson_count = lesson_count  # None: the course is not created yet
+
+    def validate_completion(self, field) -> None:
+        problem = completion_problem(field.data, self.lesson_count or 0)
+        if problem:
+            raise ValidationError(problem)
+
 
 class ModuleForm(FlaskForm):
-    title = StringField("Tên module", validators=[DataRequired(REQUIRED), Length(max=300)])
-    position = IntegerField("Thứ tự", default=1, validators=[Optional(), NumberRange(1, 999)])
+    title = StringField("Tên module", validators=[DataRequired("Hãy nhập tên module."), Length(max=300)])
+    position = IntegerField(
+        "Thứ tự",
+        default=1,
+        validators=[Optional(), stop_if_unreadable, NumberRange(1, 999, "Thứ tự từ 1 đến 999.")],
+        invalid_value_message="Thứ tự phải là một số nguyên.",
+    )
 
 
 class LessonForm(FlaskForm):
@@ -55,4 +74,6 @@ class LessonForm(FlaskForm):
 
 
 class AttachmentForm(FlaskForm):
-    file = FileField("Tệp đính kèm (PDF, DOCX, PPTX)", validators=[FileRequired("Hãy chọn tệp.")])
+    file = FileField(
+        "Tệp đính kèm (PDF, DOCX, PPTX)", validators=[FileRequired("Hãy chọn tệp PDF, DOCX hoặc PPTX.")]
+    )

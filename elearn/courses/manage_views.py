@@ -37,7 +37,7 @@ def _course_data(form: CourseForm) -> authoring.CourseData:
         delivery=form.delivery.data,
         hours=form.hours.data or 0,
         enrolment=form.enrolment.data,
-        completion=form.completion.data or "all",
+        completion=form.completion.data or services.ALL,
         is_published=form.is_published.data,
     )
 
@@ -63,41 +63,55 @@ def new_course():
     return render_template("courses/manage/course_form.html", form=form, course=None)
 
 
+def _course_form(db, course, *, stored: bool = False) -> CourseForm:
+    """The course form as posted, or (on a GET, or with `stored`) as the course is saved."""
+    count = services.lesson_count(db, course.id)
+    if stored:
+        form = CourseForm(formdata=None, obj=course, lesson_count=count)
+    else:
+        form = CourseForm(obj=course, lesson_count=count)
+    if stored or not form.is_submitted():
+        form.completion.data = services.all_label((course.completion_rule or {}).get("lessons", services.ALL))
+    return form
+
+
+def _course_page(db, course, form: CourseForm, module_form: ModuleForm | None = None):
+    return render_template(
+        "courses/manage/course_form.html",
+        form=form,
+        course=course,
+        module_form=module_form or ModuleForm(formdata=None),
+        outline=lessons.course_outline(db, course, None),
+    )
+
+
 @bp.route("/<int:course_id>/edit", methods=["GET", "POST"])
 @roles_required(*AUTHORS)
 def edit_course(course_id: int):
     db = get_session()
     course = services.require_edit(db, current_user, services.get_course(db, course_id))
-    form = CourseForm(obj=course)
-    if not form.is_submitted():
-        form.completion.data = str((course.completion_rule or {}).get("lessons", "all"))
+    form = _course_form(db, course)
     if form.validate_on_submit():
         with committing(db, "Đã lưu chuyên đề.") as outcome:
             authoring.update_course(db, current_user, course.id, _course_data(form))
         if outcome.ok:
             return redirect(url_for("courses.manage.edit_course", course_id=course.id))
-    return render_template(
-        "courses/manage/course_form.html",
-        form=form,
-        course=course,
-        module_form=ModuleForm(formdata=None),
-        outline=lessons.course_outline(db, course, None),
-    )
+    return _course_page(db, course, form)
 
 
 @bp.route("/<int:course_id>/modules", methods=["POST"])
 @roles_required(*AUTHORS)
 def add_module(course_id: int):
     db = get_session()
+    course = services.require_edit(db, current_user, services.get_course(db, course_id))
     form = ModuleForm()
     if form.validate_on_submit():
-        authoring.add_module(db, current_user, course_id, form.title.data)
-        db.commit()
-        flash("Đã thêm module.", "success")
-    else:
-        services.require_edit(db, current_user, services.get_course(db, course_id))
-        flash("Hãy nhập tên module.", "error")
-    return redirect(url_for("courses.manage.edit_course", course_id=course_id))
+        with committing(db, "Đã thêm module.") as outcome:
+            authoring.add_module(db, current_user, course.id, form.title.data)
+        if outcome.ok:
+            return redirect(url_for("courses.manage.edit_course", course_id=course.id))
+    # The course page again, the module form showing its error and what was typed.
+    return _course_page(db, course, _course_form(db, course, stored=True), module_form=form), 422
 
 
 @bp.route("/modules/<int:module_id>/edit", methods=["GET", "POST"])
@@ -115,8 +129,8 @@ def edit_module(module_id: int):
     return render_template("courses/manage/module_form.html", form=form, module=module)
 
 
-def _lesson_form(db, course, lesson=None) -> LessonForm:
-    form = LessonForm(obj=lesson)
+def _lesson_form(db, course, lesson=None, **kwargs) -> LessonForm:
+    form = LessonForm(obj=lesson, **kwargs)
     form.module_id.choices = choices((m.id, f"{m.position}. {m.title}") for m in course.modules)
     return form
 
@@ -166,13 +180,17 @@ def edit_lesson(lesson_id: int):
                 authoring.update_lesson(db, current_user, lesson.id, _lesson_data(form))
             if outcome.ok:
                 return redirect(url_for("courses.manage.edit_lesson", lesson_id=lesson.id))
+    return _lesson_page(course, lesson, form, preview=preview)
+
+
+def _lesson_page(course, lesson, form: LessonForm, preview=None, upload_form: AttachmentForm | None = None):
     return render_template(
         "courses/manage/lesson_form.html",
         form=form,
         course=course,
         lesson=lesson,
         preview=preview,
-        upload_form=AttachmentForm(formdata=None),
+        upload_form=upload_form or AttachmentForm(formdata=None),
         plain_form=FlaskForm(formdata=None),
         max_mb=_max_bytes() // (1024 * 1024),
     )
@@ -193,11 +211,11 @@ def delete_lesson(lesson_id: int):
 def upload_attachment(lesson_id: int):
     db = get_session()
     lesson = lessons.get_lesson(db, lesson_id)
-    services.require_edit(db, current_user, lesson.module.course)
+    course = services.require_edit(db, current_user, lesson.module.course)
     form = AttachmentForm()
     if form.validate_on_submit():
         upload = form.file.data
-        with committing(db, "Đã tải lên tệp đính kèm."):
+        with committing(db, "Đã tải lên tệp đính kèm.") as outcome:
             authoring.add_attachment(
                 db,
                 current_user,
@@ -207,9 +225,11 @@ def upload_attachment(lesson_id: int):
                 _attachments_dir(),
                 _max_bytes(),
             )
-    else:
-        flash("Hãy chọn tệp PDF, DOCX hoặc PPTX.", "error")
-    return redirect(url_for("courses.manage.edit_lesson", lesson_id=lesson_id))
+        if outcome.ok:
+            return redirect(url_for("courses.manage.edit_lesson", lesson_id=lesson_id))
+    # The lesson page again, the upload form saying what is wrong (no file chosen, wrong type).
+    lesson_form = _lesson_form(db, course, lesson, formdata=None)
+    return _lesson_page(course, lesson, lesson_form, upload_form=form), 422
 
 
 @bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])

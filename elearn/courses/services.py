@@ -34,6 +34,43 @@ if TYPE_CHECKING:
 
 READ = "read"
 ENROL = "enrol"  # may read after self-enrolling (open course, officer not enrolled yet)
+# "Every lesson" (a course's rule) or "every module" (a class's rule): stored, and written in the course YAML
+# files, as "all"; users read and type "tất cả".
+ALL = "all"
+ALL_LABEL = "tất cả"
+
+
+def means_all(value) -> bool:
+    """'tất cả' as typed (any case, with or without diacritics), or 'all' from the files and older data."""
+    return search_key(str(value or "")) in (ALL, search_key(ALL_LABEL))
+
+
+def completion_problem(value, lessons: int) -> str | None:
+    """What is wrong with "complete after N lessons" for a course of `lessons` lessons, or None."""
+    text = str(value or "").strip()
+    if means_all(text):
+        return None
+    if not text.isdecimal() or int(text) < 1:
+        return "Nhập «tất cả» hoặc số bài cần học xong (từ 1 trở lên)."
+    if int(text) > lessons:
+        if not lessons:
+            return "Chuyên đề chưa có bài học: hãy để «tất cả», thêm bài học rồi mới đặt số bài."
+        return f"Chuyên đề chỉ có {lessons} bài học: nhập «tất cả» hoặc một số từ 1 đến {lessons}."
+    return None
+
+
+def lesson_count(session: Session, course_id: int) -> int:
+    stmt = (
+        select(func.count(Lesson.id))
+        .join(Module, Module.id == Lesson.module_id)
+        .where(Module.course_id == course_id)
+    )
+    return session.scalar(stmt) or 0
+
+
+def all_label(value) -> str:
+    """A completion count for a form: 'tất cả' rather than the stored 'all'."""
+    return ALL_LABEL if means_all(value) else str(value if value is not None else "")
 
 
 def can_edit(session: Session, actor: User | None, course: Course | CourseRef) -> bool:

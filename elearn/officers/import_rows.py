@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from elearn.errors import RowError
 from elearn.officers.models import PositionTitle
+from elearn.officers.rules import birth_date_problem, phone_problem
 from elearn.orgs.models import OrgUnit, Term
-from elearn.uploads import file_error, fold, parse_date
+from elearn.uploads import BadDate, file_error, fold, parse_date
 
 COLUMNS = [  # (key, header, required)
     ("code", "Mã cán bộ", True),
@@ -66,9 +67,10 @@ def header_map(header: list) -> dict[str, int]:
 
 
 class Lookups:
-    def __init__(self, session: Session, root: OrgUnit):
+    def __init__(self, session: Session, root: OrgUnit, today: date):
         self.session = session
         self.root = root
+        self.today = today  # birth dates are checked against it
         self.titles = {}
         for t in session.scalars(select(PositionTitle)):
             self.titles[fold(t.name)] = t
@@ -81,6 +83,11 @@ class Lookups:
         if code not in self.units:
             self.units[code] = self.session.scalar(select(OrgUnit).where(OrgUnit.code == code))
         return self.units[code]
+
+
+def _lower_first(message: str) -> str:
+    """A rule's sentence as it reads after "dòng 5: "."""
+    return message[:1].lower() + message[1:]
 
 
 def parse_row(number: int, cells: list, cols: dict[str, int], look: Lookups, errors: list[RowError]):
@@ -112,12 +119,12 @@ def parse_row(number: int, cells: list, cols: dict[str, int], look: Lookups, err
     ):
         try:
             dates[key] = parse_date(get(key))
-        except ValueError:
-            bad(f"{label} “{get(key)}” không đúng dạng dd/mm/yyyy.")
+        except BadDate as exc:
+            bad(f"{label} {exc.reason}")
             dates[key] = None
     dob = dates["date_of_birth"]
-    if dob is not None and not (date(1930, 1, 1) <= dob <= date.today().replace(year=date.today().year - 15)):
-        bad(f"ngày sinh {dob:%d/%m/%Y} không hợp lý.")
+    if dob is not None and (problem := birth_date_problem(dob, look.today)):
+        bad(_lower_first(problem))
     gender_text = fold(get("gender"))
     gender = GENDERS.get(gender_text) if gender_text else None
     if gender_text and gender is None:
@@ -126,6 +133,8 @@ def parse_row(number: int, cells: list, cols: dict[str, int], look: Lookups, err
     if email and not EMAIL_RE.match(email):
         bad(f"email “{email}” không hợp lệ.")
     phone = str(get("phone")).strip() or None
+    if phone is not None and (problem := phone_problem(phone)):
+        bad(f"điện thoại “{phone}”: {_lower_first(problem)}")
     unit_code = str(get("unit")).strip()
     unit = look.unit(unit_code) if unit_code else look.root
     if unit is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -107,8 +108,16 @@ def template_csv() -> bytes:
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
 
-def parse_officer_file(session: Session, root: OrgUnit, filename: str, data: bytes, max_rows: int = 20000):
-    """Checks the whole file and returns its rows, or raises ImportFailed listing every bad row."""
+def parse_officer_file(
+    session: Session,
+    root: OrgUnit,
+    filename: str,
+    data: bytes,
+    max_rows: int = 20000,
+    today: date | None = None,
+):
+    """Checks the whole file and returns its rows, or raises ImportFailed listing every bad row. Birth
+    dates are checked against `today` (Vietnam's date; the server's when None)."""
     rows = read_rows(filename, data)
     if not rows:
         raise file_error("Tệp trống.")
@@ -119,7 +128,7 @@ def parse_officer_file(session: Session, root: OrgUnit, filename: str, data: byt
         raise file_error("Tệp chỉ có dòng tiêu đề, chưa có dữ liệu.")
     if len(body) > max_rows:
         raise file_error(f"Tệp có {len(body)} dòng, vượt giới hạn {max_rows} dòng mỗi lần nhập.")
-    look = Lookups(session, root)
+    look = Lookups(session, root, today or date.today())
     errors: list[RowError] = []
     parsed: list[Row] = []
     for number, cells in body:
@@ -152,11 +161,12 @@ def import_officers(
     *,
     dry_run: bool = False,
     max_rows: int = 20000,
+    today: date | None = None,
 ) -> ImportSummary:
     """Creates or updates officers and positions from a file. `actor` None means the trusted CLI."""
     if actor is not None:
         require_unit(session, actor, root)
-    rows = parse_officer_file(session, root, filename, data, max_rows)
+    rows = parse_officer_file(session, root, filename, data, max_rows, today)
     codes = sorted({r.code for r in rows})
     existing = {}
     for chunk in range(0, len(codes), 500):

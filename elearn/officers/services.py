@@ -15,6 +15,7 @@ from elearn.authz import in_subtree, require_role, scope_root, unit_in_scope
 from elearn.db import contains_pattern
 from elearn.errors import Forbidden, NotFound, ValidationError
 from elearn.officers.models import Officer, Position, PositionTitle, search_key
+from elearn.officers.rules import birth_date_problem, phone_problem
 from elearn.orgs.models import OrgUnit, Term
 from elearn.orgs.services import current_term
 
@@ -194,25 +195,28 @@ class OfficerData:
     email: str | None = None
 
 
-def _clean(data: OfficerData) -> OfficerData:
+def _clean(data: OfficerData, today: date) -> OfficerData:
     name = " ".join(data.full_name.split())
     if not name:
         raise ValidationError("Họ và tên không được để trống.")
     if data.gender not in (None, "nam", "nu"):
         raise ValidationError("Giới tính phải là Nam hoặc Nữ.")
-    return OfficerData(
-        name,
-        data.date_of_birth,
-        data.gender,
-        (data.phone or "").strip() or None,
-        (data.email or "").strip().lower() or None,
-    )
+    if data.date_of_birth is not None and (problem := birth_date_problem(data.date_of_birth, today)):
+        raise ValidationError(problem)
+    phone = (data.phone or "").strip() or None
+    if phone is not None and (problem := phone_problem(phone)):
+        raise ValidationError(problem)
+    email = (data.email or "").strip().lower() or None
+    return OfficerData(name, data.date_of_birth, data.gender, phone, email)
 
 
-def update_officer(session: Session, actor: User, officer_id: int, data: OfficerData) -> Officer:
+def update_officer(
+    session: Session, actor: User, officer_id: int, data: OfficerData, *, today: date | None = None
+) -> Officer:
+    """`today` (Vietnam's date) is what a birth date is checked against."""
     require_role(actor, Role.STAFF, Role.ADMIN)
     officer = get_officer(session, actor, officer_id)
-    data = _clean(data)
+    data = _clean(data, today or date.today())
     changes = {}
     for name in ("full_name", "date_of_birth", "gender", "phone", "email"):
         old, new = getattr(officer, name), getattr(data, name)
@@ -239,6 +243,8 @@ def _check_position(session: Session, actor: User, data: PositionData) -> None:
     unit = session.get(OrgUnit, data.unit_id)
     if unit is None or not unit_in_scope(session, actor, unit):
         raise Forbidden("Đơn vị này nằm ngoài phạm vi quản lý của bạn.")
+    if data.title_id is None:
+        raise ValidationError("Hãy chọn chức danh.")
     if session.get(PositionTitle, data.title_id) is None:
         raise ValidationError("Chức danh không hợp lệ.")
     if session.get(Term, data.term_id) is None:
@@ -248,9 +254,16 @@ def _check_position(session: Session, actor: User, data: PositionData) -> None:
 
 
 def create_officer(
-    session: Session, actor: User, code: str, data: OfficerData, position: PositionData
+    session: Session,
+    actor: User,
+    code: str,
+    data: OfficerData,
+    position: PositionData,
+    *,
+    today: date | None = None,
 ) -> Officer:
-    """Adds a person to the registry with their first position, which must lie in the actor's scope."""
+    """Adds a person to the registry with their first position, which must lie in the actor's scope.
+    `today` (Vietnam's date) is what a birth date is checked against."""
     require_role(actor, Role.STAFF, Role.ADMIN)
     code = code.strip().upper()
     if not code:
@@ -258,7 +271,7 @@ def create_officer(
     if session.scalar(select(Officer.id).where(Officer.code == code)):
         raise ValidationError(f"Mã cán bộ {code} đã tồn tại.")
     _check_position(session, actor, position)
-    data = _clean(data)
+    data = _clean(data, today or date.today())
     officer = Officer(code=code, **vars(data))
     session.add(officer)
     session.flush()

@@ -14,6 +14,7 @@ from elearn.db import get_session
 from elearn.errors import DomainError, ImportFailed, NotFound
 from elearn.officers import importer, services
 from elearn.officers.forms import (
+    NO_TITLE,
     EndPositionForm,
     ImportConfirmForm,
     ImportForm,
@@ -53,7 +54,7 @@ def _position_choices(form: PositionForm, db) -> None:
     form.unit_id.choices = choices(
         (u.id, ("— " * u.depth) + u.name) for u in units_in_scope(db, current_user)
     )
-    form.title_id.choices = choices((t.id, t.name) for t in services.all_titles(db))
+    form.title_id.choices = choices([NO_TITLE] + [(t.id, t.name) for t in services.all_titles(db)])
     form.term_id.choices = choices((t.id, t.name) for t in all_terms(db))
 
 
@@ -114,7 +115,7 @@ def edit(officer_id: int):
             form.email.data,
         )
         try:
-            services.update_officer(db, current_user, officer.id, data)
+            services.update_officer(db, current_user, officer.id, data, today=today())
         except DomainError as exc:
             flash(exc.message, "error")
         else:
@@ -151,7 +152,7 @@ def new():
             form.end_date.data,
         )
         try:
-            officer = services.create_officer(db, current_user, form.code.data, data, position)
+            officer = services.create_officer(db, current_user, form.code.data, data, position, today=today())
         except DomainError as exc:
             flash(exc.message, "error")
         else:
@@ -245,6 +246,7 @@ def import_upload():
                 data,
                 dry_run=True,
                 max_rows=current_app.config["IMPORT_MAX_ROWS"],
+                today=today(),
             )
         except ImportFailed as exc:
             db.rollback()
@@ -282,6 +284,7 @@ def import_confirm():
             "tep" + suffix,
             path.read_bytes(),
             max_rows=current_app.config["IMPORT_MAX_ROWS"],
+            today=today(),
         )
     except ImportFailed as exc:  # the registry changed since the preview
         db.rollback()

@@ -13,7 +13,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     SelectField,
@@ -36,6 +35,7 @@ from elearn.quizzes.formats.model import (
     default_options,
     percent,
 )
+from elearn.quizzes.formats.rules import number_error, shorten, tolerance_error
 from elearn.quizzes.formats.xlsx_template import DIFFICULTY_TAG
 from elearn.quizzes.qtypes import parse_number
 from elearn.web import choices
@@ -65,7 +65,12 @@ class BankForm(FlaskForm):
     course_id = SelectField("Chuyên đề", coerce=int, validators=[Optional()])
 
 
-class AnswerForm(Form):
+class AnswerForm(FlaskForm):
+    """An answer row of QuestionForm: a FlaskForm (no CSRF token of its own) for Vietnamese messages."""
+
+    class Meta:
+        csrf = False
+
     text = StringField("Phương án", validators=[Optional(), Length(max=2000)])
     fraction = SelectField("Trọng số", choices=FRACTION_CHOICES, default="0")
     tolerance = StringField("Sai số", validators=[Optional(), Length(max=30)])
@@ -121,10 +126,16 @@ def _tags_with_difficulty(tags: str, difficulty: str) -> list[str]:
     return names
 
 
-def _number(text: str, what: str, errors: list[str]) -> Decimal | None:
+def _number(text: str, what: str, errors: list[str], check=number_error) -> Decimal | None:
+    """The typed number, or None with the reason in `errors`; `check` bounds it (see formats.rules)."""
     value = parse_number(text or "")
     if value is None:
-        errors.append(f"{what} «{text}» không phải là số.")
+        errors.append(f"{what} «{shorten(text)}» không phải là số.")
+        return None
+    problem = check(value, f"{what} «{shorten(text.strip())}»")
+    if problem:
+        errors.append(problem)
+        return None
     return value
 
 
@@ -178,7 +189,7 @@ def form_to_parsed(form: QuestionForm, qtype: str, base: ParsedQuestion | None =
     elif qtype == "numerical":
         for r in rows:
             value = _number(r.form.text.data, "Đáp án", errors)
-            tolerance = _number(r.form.tolerance.data or "0", "Sai số", errors)
+            tolerance = _number(r.form.tolerance.data or "0", "Sai số", errors, tolerance_error)
             if value is not None and tolerance is not None:
                 q.answers.append(
                     ParsedAnswer(

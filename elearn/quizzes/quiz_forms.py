@@ -17,35 +17,54 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from elearn.extensions import stop_if_unreadable
 from elearn.quizzes.quiz_models import GRADING_METHODS
 from elearn.quizzes.quiz_services import DEFAULT_REVIEW, QuizSettings
 from elearn.web import choices
 
 REQUIRED = "Vui lòng nhập trường này."
 NUMBER = "Hãy nhập một số hợp lệ."
+WHOLE = "Hãy nhập một số nguyên."
 DT_FORMAT = "%Y-%m-%dT%H:%M"
+DATETIME = "Ngày giờ không hợp lệ."
 
 
 class QuizSettingsForm(FlaskForm):
     title = StringField("Tên bài kiểm tra", validators=[DataRequired(REQUIRED), Length(max=300)])
     intro = TextAreaField("Hướng dẫn làm bài", validators=[Optional(), Length(max=5000)])
-    open_at = DateTimeLocalField("Mở lúc (giờ Việt Nam)", format=DT_FORMAT, validators=[Optional()])
-    close_at = DateTimeLocalField("Đóng lúc (giờ Việt Nam)", format=DT_FORMAT, validators=[Optional()])
+    open_at = DateTimeLocalField(
+        "Mở lúc (giờ Việt Nam)", format=DT_FORMAT, validators=[Optional()], invalid_value_message=DATETIME
+    )
+    close_at = DateTimeLocalField(
+        "Đóng lúc (giờ Việt Nam)", format=DT_FORMAT, validators=[Optional()], invalid_value_message=DATETIME
+    )
     time_limit_minutes = IntegerField(
         "Thời gian làm bài (phút, để trống nếu không giới hạn)",
-        validators=[Optional(), NumberRange(1, 600, "Từ 1 đến 600 phút.")],
+        validators=[Optional(), stop_if_unreadable, NumberRange(1, 600, "Từ 1 đến 600 phút.")],
+        invalid_value_message="Số phút phải là một số nguyên.",
     )
     grace_seconds = IntegerField(
-        "Ân hạn sau khi hết giờ (giây)", default=60, validators=[InputRequired(NUMBER), NumberRange(0, 600)]
+        "Ân hạn sau khi hết giờ (giây)",
+        default=60,
+        validators=[InputRequired(WHOLE), stop_if_unreadable, NumberRange(0, 600, "Từ 0 đến 600 giây.")],
+        invalid_value_message="Số giây phải là một số nguyên.",
     )
     attempts_allowed = IntegerField(
         "Số lần được làm (0: không giới hạn)",
         default=1,
-        validators=[InputRequired(NUMBER), NumberRange(0, 100)],
+        validators=[InputRequired(WHOLE), stop_if_unreadable, NumberRange(0, 100, "Từ 0 đến 100 lần.")],
+        invalid_value_message="Số lần phải là một số nguyên.",
     )
     grading_method = SelectField("Cách tính điểm", choices=choices(GRADING_METHODS.items()))
     pass_mark = DecimalField(
-        "Điểm đạt (%)", default=Decimal(50), validators=[InputRequired(NUMBER), NumberRange(0, 100)]
+        "Điểm đạt (%)",
+        default=Decimal(50),
+        validators=[
+            InputRequired(NUMBER),
+            stop_if_unreadable,
+            NumberRange(0, 100, "Điểm đạt từ 0 đến 100%%."),  # WTForms %-formats the message
+        ],
+        invalid_value_message=NUMBER,
     )
     shuffle_questions = BooleanField("Xáo trộn thứ tự câu hỏi", default=True)
     shuffle_choices = BooleanField("Xáo trộn phương án trả lời", default=True)
@@ -125,19 +144,28 @@ class NewQuizForm(QuizSettingsForm):
 
 class FixedSlotForm(FlaskForm):
     question_id = SelectField("Câu hỏi", coerce=int)
-    mark = DecimalField("Điểm", default=Decimal(1), validators=[InputRequired(NUMBER)])
+    mark = DecimalField(
+        "Điểm", default=Decimal(1), validators=[InputRequired(NUMBER)], invalid_value_message=NUMBER
+    )
 
 
 class RandomSlotForm(FlaskForm):
     category_id = SelectField("Rút từ nhóm", coerce=int)
     include_subcategories = BooleanField("Gồm cả nhóm con", default=True)
     tag_id = SelectField("Chỉ câu có thẻ", coerce=int)
-    count = IntegerField("Số câu", default=1, validators=[InputRequired(NUMBER), NumberRange(1, 200)])
-    mark = DecimalField("Điểm mỗi câu", default=Decimal(1), validators=[InputRequired(NUMBER)])
+    count = IntegerField(
+        "Số câu",
+        default=1,
+        validators=[InputRequired(WHOLE), stop_if_unreadable, NumberRange(1, 200, "Từ 1 đến 200 câu.")],
+        invalid_value_message="Số câu phải là một số nguyên.",
+    )
+    mark = DecimalField(
+        "Điểm mỗi câu", default=Decimal(1), validators=[InputRequired(NUMBER)], invalid_value_message=NUMBER
+    )
 
 
 class HandGradeForm(FlaskForm):
-    mark = DecimalField("Điểm", validators=[InputRequired(NUMBER)])
+    mark = DecimalField("Điểm", validators=[InputRequired(NUMBER)], invalid_value_message=NUMBER)
     comment = TextAreaField("Nhận xét", validators=[Optional(), Length(max=5000)])
 
 

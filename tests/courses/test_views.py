@@ -120,7 +120,7 @@ def test_trainer_edits_own_course_and_uploads_checked_attachments(db, world, app
     lesson = factories.course_lessons(course)[0]
     auth.login("trainer@test.vn")
     page = client.get(f"/courses/manage/lessons/{lesson.id}/edit").get_data(as_text=True)
-    assert "content import" in page  # warns that the next file import overwrites web edits
+    assert "nhập nội dung từ tệp" in page  # warns that the next file import overwrites web edits
     data = {"title": "Bài đã sửa", "module_id": lesson.module_id, "body_md": "**Mới**", "save": "Lưu bài học"}
     assert auth.post(f"/courses/manage/lessons/{lesson.id}/edit", data).status_code == 302
     db.refresh(lesson)

@@ -130,3 +130,21 @@ def test_import_creates_the_bank_then_export_reimports_unchanged(runner, db, tmp
 
     result = runner.invoke(args=["banks", "export", "--bank", "KHONG-CO", "--format", "gift", "-o", str(out)])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "message"),
+    [
+        ("de.pdf", b"%PDF-1.4", "Tệp: Không nhận ra định dạng tệp"),
+        ("rong.xml", b"<quiz></quiz>", "Tệp: Tệp không có câu hỏi nào."),
+    ],
+    ids=["pdf", "xml-without-questions"],
+)
+def test_whole_file_errors_are_printed_without_a_line_number(
+    runner, db, tmp_path, filename, content, message
+):
+    path = tmp_path / filename
+    path.write_bytes(content)
+    result = runner.invoke(args=["banks", "import", str(path), "--bank", "LOI", "--dry-run"])
+    assert result.exit_code == 1
+    assert message in result.stderr and "dòng 0" not in result.stderr

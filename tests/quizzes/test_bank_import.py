@@ -3,12 +3,13 @@ round trips, and the demo seed of the project's banks."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from elearn.errors import ImportFailed
+from elearn.errors import ImportFailed, ValidationError
 from elearn.quizzes import bank_import, banks
 from elearn.quizzes.formats.gift import parse_gift_upload
 from elearn.quizzes.models import Question, QuestionBank, QuestionCategory, QuestionVersion
@@ -154,3 +155,91 @@ def test_bank_title_comes_from_the_first_comment_line():
     assert bank_title("// Ngân hàng câu hỏi: An toàn lao động\n\n::a::b{T}", "X") == "An toàn lao động"
     assert bank_title("\n// Tài chính\n", "X") == "Tài chính"
     assert bank_title("::a::b{T}", "ATVSLD") == "ATVSLD"
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "line"),
+    [
+        ("loi.gift", b"::A::C\xe2u h\xf3i {=a ~b}", 1),  # Windows-1258 bytes
+        ("loi.xml", '<?xml version="1.0" encoding="UTF-8"?>\n<quiz>é</quiz>'.encode("cp1258"), 2),
+        ("loi.xml", "<quiz>\n\n<question>é</question></quiz>".encode("cp1258"), 3),
+    ],
+    ids=["gift", "xml-declared-utf8", "xml-undeclared"],
+)
+def test_non_utf8_text_files_get_a_text_editor_hint_not_a_csv_one(db, world, filename, data, line):
+    with pytest.raises(ImportFailed) as caught:
+        bank_import.import_bank(db, world.trainer, None, filename, data, dry_run=True)
+    [error] = caught.value.errors
+    assert error.line == line and error.message.startswith("Tệp không phải UTF-8")
+    assert "Notepad: Lưu thành… → Mã hóa UTF-8" in error.message and "CSV" not in error.message
+
+
+def test_xml_in_a_declared_latin1_encoding_is_still_read(db, world):
+    data = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n<quiz><question type="essay"><name><text>Café</text>'
+        "</name><questiontext><text>Écrire</text></questiontext></question></quiz>"
+    ).encode("latin-1")
+    report = bank_import.import_bank(db, world.trainer, None, "a.xml", data, dry_run=True)
+    assert [p.parsed.name for p in report.planned] == ["Café"]
+
+
+NUMERIC_XML = """<quiz>
+<question type="numerical"><name><text>Đúng</text></name><questiontext><text>1?</text></questiontext>
+  <answer fraction="100"><text>1</text><tolerance>0</tolerance></answer></question>
+<question type="numerical"><name><text>Lớn</text></name><questiontext><text>2?</text></questiontext>
+  <answer fraction="100"><text>1e400</text><tolerance>0</tolerance></answer></question>
+<question type="numerical"><name><text>Sai số</text></name><questiontext><text>3?</text></questiontext>
+  <answer fraction="100"><text>3</text><tolerance>99999999999999999999999</tolerance></answer></question>
+<question type="multichoice"><name><text>Điểm</text></name><questiontext><text>4?</text></questiontext>
+  <answer fraction="1e999999999"><text>a</text></answer>
+  <answer fraction="0"><text>b</text></answer></question>
+</quiz>"""
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "expected"),
+    [
+        (
+            "so.gift",
+            "::Đúng:: 1? {#1}\n\n::Lớn:: 2? {#1e400}\n\n::Sai số:: 3? {#3:99999999999999999999999}\n\n"
+            "::Âm:: 4? {#3:-1}\n\n::Khoảng:: 5? {#1e999999..1e999999}\n\n::Điểm:: 6? {=%1e999999999%a ~b}",
+            [
+                (3, "Đáp án «1e400» quá lớn"),
+                (5, "Sai số «99999999999999999999999» quá lớn"),
+                (7, "Sai số «-1» không được âm"),
+                (9, "Giá trị nhỏ nhất «1e999999» quá lớn"),
+                (9, "Giá trị lớn nhất «1e999999» quá lớn"),
+                (11, "Trọng số %1e999999999% quá lớn"),
+            ],
+        ),
+        (
+            "so.xml",
+            NUMERIC_XML,
+            [
+                (4, "Câu hỏi «Lớn»: Đáp án «1e400» quá lớn"),
+                (6, "Câu hỏi «Sai số»: Sai số «99999999999999999999999» quá lớn"),
+                (8, "Câu hỏi «Điểm»: Điểm của phương án «1e999999999» quá lớn"),
+            ],
+        ),
+    ],
+    ids=["gift", "xml"],
+)
+def test_text_importers_refuse_absurd_numbers_with_their_line(db, world, filename, data, expected):
+    with pytest.raises(ImportFailed) as caught:
+        bank_import.import_bank(db, world.trainer, None, filename, data.encode(), dry_run=True)
+    errors = caught.value.errors
+    assert len(errors) == len(expected)
+    for error, (line, fragment) in zip(errors, expected, strict=True):
+        assert error.line == line and fragment in error.message, error
+
+
+def test_saving_checks_numerical_limits_whatever_the_source(db, world):
+    bank = banks.create_bank(db, world.trainer, "SO", "Số")
+    [q] = parse_gift_upload("::Số:: Bao nhiêu? {#42:1}".encode())
+    q.answers[0].text = "1e400"
+    with pytest.raises(ValidationError, match="Đáp án «1e400» quá lớn"):
+        banks.save_question(db, world.trainer, bank, q)
+    q.answers[0].text, q.answers[0].tolerance = "42", Decimal("1E+23")
+    with pytest.raises(ValidationError, match="quá lớn"):
+        banks.save_question(db, world.trainer, bank, q)
+    assert _count(db, Question, bank) == 0

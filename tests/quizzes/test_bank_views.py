@@ -241,3 +241,45 @@ def test_template_and_export_downloads(db, auth, client, bank):
     xml = client.get(f"/banks/{bank.id}/export?format=xml")
     assert xml.status_code == 200 and b"<quiz>" in xml.data
     assert client.get(f"/banks/{bank.id}/export?format=pdf").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "message"),
+    [
+        (b"%PDF-1.4", "de.pdf", "Tệp: Không nhận ra định dạng tệp"),
+        (b"<quiz></quiz>", "rong.xml", "Tệp: Tệp không có câu hỏi nào."),
+    ],
+    ids=["pdf", "xml-without-questions"],
+)
+def test_web_import_shows_whole_file_errors_without_a_line_number(
+    db, auth, client, bank, content, filename, message
+):
+    auth.login("trainer@test.vn")
+    response = _upload(client, auth, bank, content, filename)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in page
+    assert "<td>0</td>" not in page and "<th>Dòng</th>" not in page
+
+
+def test_web_import_lists_file_errors_apart_from_line_errors(db, auth, client, bank):
+    auth.login("trainer@test.vn")
+    page = _upload(client, auth, bank, b"::A::C\xe2u h\xf3i {=a ~b}", "loi.gift").get_data(as_text=True)
+    assert "<th>Dòng</th>" in page and "<td>1</td>" in page and "<p>Tệp: " not in page
+
+
+def test_editor_refuses_absurd_numerical_answers_and_tolerances(db, auth, client, bank):
+    auth.login("trainer@test.vn")
+    form = {"name": "Số", "text": "Bao nhiêu?", "text_format": "plain", "answers-0-fraction": "1"}
+    url = f"/banks/{bank.id}/questions/new?type=numerical"
+    for answer, tolerance, message in (
+        ("1e400", "0", "Đáp án «1e400» quá lớn"),
+        ("42", "99999999999999999999999", "Sai số «99999999999999999999999» quá lớn"),
+        ("42", "-1", "Sai số «-1» không được âm"),
+        ("1e-400", "0", "quá 15 chữ số sau dấu thập phân"),
+    ):
+        response = auth.post(url, form | {"answers-0-text": answer, "answers-0-tolerance": tolerance})
+        assert response.status_code == 200 and message in response.get_data(as_text=True), answer
+    assert _count(db, bank) == 1
+    ok = auth.post(url, form | {"answers-0-text": "1000000000000", "answers-0-tolerance": "0,5"})
+    assert ok.status_code == 302 and _count(db, bank) == 2

@@ -289,3 +289,9 @@ def test_public_view_of_choices_keeps_ids_and_texts():
 def test_unknown_type_is_refused():
     with pytest.raises(ValidationError):
         question_type("calculated", {})
+
+
+def test_numerical_response_of_absurd_magnitude_is_wrong_not_an_overflow():
+    q = make("Bao nhiêu? {#3:2 =%0%*#Sai}")
+    assert q.grade("1e999999999") == 0 and q.matching_answer("1e999999999")["value"] == "*"
+    assert make("Bao nhiêu? {#3:2}").grade("-1e999999999") == 0

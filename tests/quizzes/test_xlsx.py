@@ -238,3 +238,21 @@ def test_not_a_spreadsheet_and_oversize():
     assert "không phải tệp Excel" in errors_of(b"hello")[0][1]
     assert "Không đọc được" in errors_of(zip_with({"a.txt": b"x"}))[0][1]
     assert "Tệp quá lớn" in errors_of(build_template(), max_bytes=1000)[0][1]
+
+
+def test_absurd_numerical_answers_are_refused_with_their_row():
+    rows = [
+        {"type": "Số", "text": "Một?", "answer_a": "1"},
+        {"type": "Số", "text": "Lớn?", "answer_a": "1e400"},
+        {"type": "Số", "text": "Sai số?", "answer_a": "3:99999999999999999999999"},
+        {"type": "Số", "text": "Âm?", "answer_a": "3:-1"},
+        {"type": "Số", "text": "Khoảng?", "answer_a": "1e999999..1e999999"},
+        {"type": "Số", "text": "Ô số?", "answer_a": 1e300},
+    ]
+    errors = errors_of(workbook(rows))
+    assert [line for line, _ in errors] == [3, 4, 5, 6, 7]
+    assert "Phương án A của câu Số: Đáp án «1e400» quá lớn" in errors[0][1]
+    assert "Sai số «99999999999999999999999» quá lớn" in errors[1][1]
+    assert "Sai số «-1» không được âm" in errors[2][1]
+    assert "Giá trị «1e999999» quá lớn" in errors[3][1]
+    assert "Đáp án «100000000000000000000000000...» quá lớn" in errors[4][1]

@@ -24,7 +24,13 @@ from elearn.quizzes.formats.model import (
     default_options,
     split_category,
 )
-from elearn.quizzes.formats.rules import normalise_grades, question_errors
+from elearn.quizzes.formats.rules import (
+    normalise_grades,
+    number_error,
+    question_errors,
+    shorten,
+    tolerance_error,
+)
 from elearn.quizzes.formats.uploads import DEFAULT_MAX_BYTES, decode_upload
 
 __all__ = ["decode_upload", "export_gift", "extract_idnumber_and_tags", "parse_gift", "parse_gift_upload"]
@@ -263,6 +269,10 @@ def _weight(b: _Block, answer: str, pos: int) -> tuple[Decimal | None, str]:
     if value is None:
         b.error(pos, f"Trọng số %{found.group(1)}% không phải là số.")
         return Decimal(0), answer[found.end() :]
+    problem = number_error(value, f"Trọng số %{found.group(1)}%")
+    if problem:
+        b.error(pos, problem)
+        return Decimal(0), answer[found.end() :]
     return value / 100, answer[found.end() :]
 
 
@@ -322,12 +332,18 @@ def _read_short_answers(b: _Block, q: ParsedQuestion, answers: str, apos: int) -
         )
 
 
-def _number(b: _Block, text: str, pos: int, what: str) -> Decimal | None:
+def _number(b: _Block, text: str, pos: int, what: str, check=number_error) -> Decimal | None:
+    """A number of a numerical answer; `check` (rules.number_error or tolerance_error) bounds it."""
     text = text.strip()
     if not _NUMBER.match(text):
         b.error(pos, f"{what} «{_post(text)}» không phải là số (dùng dấu chấm thập phân, ví dụ 2.5).")
         return None
-    return Decimal(text)
+    value = Decimal(text)
+    problem = check(value, f"{what} «{shorten(_post(text))}»")
+    if problem:
+        b.error(pos, problem)
+        return None
+    return value
 
 
 def _read_numerical(b: _Block, q: ParsedQuestion, answers: str, apos: int) -> None:
@@ -353,7 +369,8 @@ def _read_numerical(b: _Block, q: ParsedQuestion, answers: str, apos: int) -> No
         elif value_text.find(":") > 0:
             val, _, tol = value_text.partition(":")
             value_text = val.strip()
-            value, tolerance = _number(b, val, pos, "Đáp án"), _number(b, tol, pos, "Sai số")
+            value = _number(b, val, pos, "Đáp án")
+            tolerance = _number(b, tol, pos, "Sai số", tolerance_error)
         else:
             value, tolerance = _number(b, value_text, pos, "Đáp án"), Decimal(0)
         if value is not None and tolerance is not None:

@@ -23,8 +23,8 @@ from elearn.quizzes.formats.model import (
     split_category,
 )
 from elearn.quizzes.formats.moodle_xml_export import export_moodle_xml
-from elearn.quizzes.formats.rules import normalise_grades, question_errors
-from elearn.quizzes.formats.uploads import size_error
+from elearn.quizzes.formats.rules import normalise_grades, number_error, question_errors, shorten
+from elearn.quizzes.formats.uploads import FILE_LEVEL, check_xml_encoding, size_error
 from elearn.quizzes.formats.xmltree import Node, parse_xml
 
 __all__ = ["ParsedBank", "export_moodle_xml", "parse_moodle_xml", "parse_moodle_xml_bank"]
@@ -61,6 +61,7 @@ def parse_moodle_xml_bank(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Pa
     """Questions and the categories declared for them (with their descriptions and idnumbers)."""
     if len(data) > max_bytes:
         raise size_error(len(data), max_bytes)
+    check_xml_encoding(data)
     root = parse_xml(data)
     if root.tag == "question":
         items = [root]
@@ -90,7 +91,7 @@ def parse_moodle_xml_bank(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Pa
     if errors:
         raise ImportFailed(errors)
     if not bank.questions and not bank.categories:
-        raise ImportFailed([RowError(root.line, "Tệp không có câu hỏi nào.")])
+        raise ImportFailed([RowError(FILE_LEVEL, "Tệp không có câu hỏi nào.")])
     return bank
 
 
@@ -125,15 +126,20 @@ def _bool(node: Node, tag: str, default: bool) -> bool:
 
 
 def _decimal(text: str, what: str, default: Decimal | None = None) -> Decimal:
+    """A number; absurd magnitudes (1e400) are refused here, before any arithmetic can overflow."""
     text = text.strip()
     if text == "" and default is not None:
         return default
     try:
         if not text or not set(text) <= _NUMBER_CHARS:
             raise InvalidOperation
-        return Decimal(text)
+        value = Decimal(text)
     except InvalidOperation:
         raise _QuestionError(f"{what} «{text}» không phải là số.") from None
+    problem = number_error(value, f"{what} «{shorten(text)}»")
+    if problem:
+        raise _QuestionError(problem)
+    return value
 
 
 def _int(node: Node, tag: str, default: int) -> int:
@@ -244,7 +250,7 @@ def _read_numerical(node: Node, q: ParsedQuestion) -> None:
         answer = _answer(a, q, keep_format=False)
         if answer.text != "*":
             _decimal(answer.text, "Đáp án")
-        answer.tolerance = abs(_decimal(a.child_text("tolerance"), "Sai số", Decimal(0)))
+        answer.tolerance = _decimal(a.child_text("tolerance"), "Sai số", Decimal(0)).copy_abs()
         q.answers.append(answer)
 
 

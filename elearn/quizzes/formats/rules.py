@@ -5,11 +5,46 @@ Each returns Vietnamese messages; the caller attaches the line or row.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from elearn.quizzes.formats.model import ParsedQuestion, match_grade, percent
 
 _MIN_ANSWERS = {"single_choice": 2, "multiple_response": 2, "short_answer": 1, "numerical": 1}
+
+# Numerical answers and tolerances: beyond these a value is a typo (1e400), not a question, and it would be
+# shown to trainers and learners as hundreds of digits.
+MAX_NUMBER = Decimal(10) ** 12
+MAX_DECIMALS = 15
+_MAX_NUMBER_TEXT = "1.000.000.000.000"
+
+
+def number_error(value: Decimal, what: str) -> str | None:
+    """Why a numerical answer value cannot be stored (`what` names it, e.g. "Đáp án «1e400»"), or None."""
+    if not value.is_finite():
+        return f"{what} không phải là số hữu hạn."
+    if value.copy_abs() > MAX_NUMBER:
+        return f"{what} quá lớn: giá trị tuyệt đối không được vượt quá {_MAX_NUMBER_TEXT}."
+    if _decimals(value) > MAX_DECIMALS:
+        return f"{what} có quá {MAX_DECIMALS} chữ số sau dấu thập phân."
+    return None
+
+
+def _decimals(value: Decimal) -> int:
+    """Digits after the point that matter: 1.500 has 1. No context arithmetic, so 1e-999999 is safe."""
+    _, digits, exponent = value.as_tuple()
+    significant = "".join(map(str, digits)).rstrip("0")
+    if not significant:
+        return 0
+    return -(int(exponent) + len(digits) - len(significant))
+
+
+def tolerance_error(value: Decimal, what: str) -> str | None:
+    """Why a tolerance cannot be stored: it must be a finite number from 0 to MAX_NUMBER."""
+    if value.is_finite() and value < 0:
+        return f"{what} không được âm."
+    if value.is_finite() and value > MAX_NUMBER:
+        return f"{what} quá lớn: sai số không được vượt quá {_MAX_NUMBER_TEXT}."
+    return number_error(value, what)
 
 
 def normalise_grades(q: ParsedQuestion) -> list[str]:
@@ -71,7 +106,32 @@ def question_errors(q: ParsedQuestion) -> list[str]:
         if [a.text for a in q.answers] != ["true", "false"] or fractions != [0, 1]:
             errors.append("Câu Đúng/Sai phải có đúng một đáp án đúng: Đúng hoặc Sai.")
     if q.type == "numerical":
-        for a in q.answers:
-            if a.tolerance is not None and a.tolerance < 0:
-                errors.append(f"Sai số của đáp án {a.text} không được âm.")
+        errors.extend(_numerical_errors(q))
     return errors
+
+
+def _numerical_errors(q: ParsedQuestion) -> list[str]:
+    errors = []
+    for a in q.answers:
+        if a.text != "*":
+            try:
+                value = Decimal(a.text)
+            except InvalidOperation:
+                errors.append(f"Đáp án «{a.text}» không phải là số.")
+                continue
+            problem = number_error(value, f"Đáp án «{shorten(a.text)}»")
+            if problem:
+                errors.append(problem)
+                continue
+        if a.tolerance is not None:
+            problem = tolerance_error(
+                a.tolerance, f"Sai số «{shorten(str(a.tolerance))}» của đáp án {shorten(a.text)}"
+            )
+            if problem:
+                errors.append(problem)
+    return errors
+
+
+def shorten(text: str) -> str:
+    """A number as the user wrote it, cut so a 300-digit typo does not fill the error list."""
+    return text if len(text) <= 30 else text[:27] + "..."

@@ -29,7 +29,13 @@ from elearn.quizzes.formats.model import (
     match_grade,
     split_category,
 )
-from elearn.quizzes.formats.rules import normalise_grades, question_errors
+from elearn.quizzes.formats.rules import (
+    normalise_grades,
+    number_error,
+    question_errors,
+    shorten,
+    tolerance_error,
+)
 from elearn.quizzes.formats.uploads import FILE_LEVEL, size_error
 from elearn.quizzes.formats.xlsx_template import (
     DIFFICULTY_NAMES,
@@ -104,7 +110,7 @@ def parse_xlsx(
     _check_zip(data, max_uncompressed)
     rows = _read_rows(data)
     if not rows:
-        raise ImportFailed([RowError(1, "Trang tính trống: thiếu dòng tiêu đề.")])
+        raise ImportFailed([RowError(FILE_LEVEL, "Trang tính trống: thiếu dòng tiêu đề.")])
     columns, errors = _header(rows[0])
     if errors:
         raise ImportFailed(errors)
@@ -129,7 +135,7 @@ def parse_xlsx(
     if errors:
         raise ImportFailed(errors)
     if not questions:
-        raise ImportFailed([RowError(2, "Tệp không có câu hỏi nào.")])
+        raise ImportFailed([RowError(FILE_LEVEL, "Tệp không có câu hỏi nào.")])
     return questions
 
 
@@ -257,20 +263,27 @@ def _numeric_answer(cell: str, letter: str) -> tuple[str, Decimal]:
     text = cell.replace("±", ":").replace(" ", "")
     try:
         if ".." in text:
-            low, high = (_number(p) for p in text.split("..", 1))
+            low, high = (_number(p, letter, "Giá trị") for p in text.split("..", 1))
             if low > high:
                 raise InvalidOperation
             middle = (low + high) / 2
             return decimal_str(middle), high - middle
         value, _, tolerance = text.partition(":")
-        return decimal_str(_number(value)), _number(tolerance) if tolerance else Decimal(0)
+        answer = _number(value, letter, "Đáp án")
+        return decimal_str(answer), _number(tolerance, letter, "Sai số") if tolerance else Decimal(0)
     except InvalidOperation:
         raise _RowProblem(
             f"Phương án {letter} của câu Số phải là số («3», «3:0,5» hoặc «1..5»), không phải «{cell}»."
         ) from None
 
 
-def _number(text: str) -> Decimal:
+def _number(text: str, letter: str, what: str) -> Decimal:
+    """A number of a numerical answer, bounded before any arithmetic (1e400 is a typo, not an answer)."""
     if not _NUMBER.match(text) or ("," in text and "." in text):
         raise InvalidOperation
-    return Decimal(text.replace(",", "."))
+    value = Decimal(text.replace(",", "."))
+    check = tolerance_error if what == "Sai số" else number_error
+    problem = check(value, f"{what} «{shorten(text)}»")
+    if problem:
+        raise _RowProblem(f"Phương án {letter} của câu Số: {problem}")
+    return value

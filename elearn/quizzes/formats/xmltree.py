@@ -14,6 +14,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.sax import parseString
 
 from elearn.errors import ImportFailed, RowError
+from elearn.quizzes.formats.uploads import FILE_LEVEL
 
 
 @dataclass
@@ -74,16 +75,43 @@ def parse_xml(data: bytes) -> Node:
         raise ImportFailed(
             [
                 RowError(
-                    0,
+                    FILE_LEVEL,
                     "Tệp XML có khai báo DTD/thực thể (entity) hoặc tham chiếu ngoài; "
                     "vì an toàn hệ thống không xử lý loại tệp này.",
                 )
             ]
         ) from None
     except SAXParseException as exc:
-        raise ImportFailed(
-            [RowError(exc.getLineNumber() or 0, f"Tệp XML không hợp lệ: {exc.getMessage()}.")]
-        ) from None
+        line = exc.getLineNumber() or FILE_LEVEL
+        raise ImportFailed([RowError(line, f"Tệp XML không hợp lệ: {_reason(exc)}.")]) from None
     if builder.root is None:
-        raise ImportFailed([RowError(0, "Tệp XML rỗng.")])
+        raise ImportFailed([RowError(FILE_LEVEL, "Tệp XML rỗng.")])
     return builder.root
+
+
+# expat's messages (pyexpat.errors) in Vietnamese; anything else gets the generic reason with its column.
+_REASONS = {
+    "not well-formed (invalid token)": "có ký tự hoặc thẻ sai cú pháp",
+    "no element found": "tệp rỗng hoặc kết thúc khi còn thẻ chưa đóng",
+    "mismatched tag": "thẻ đóng không khớp với thẻ mở",
+    "unclosed token": "có thẻ chưa đóng",
+    "junk after document element": "có nội dung sau thẻ gốc",
+    "syntax error": "lỗi cú pháp",
+    "undefined entity": "dùng thực thể (&...;) chưa được định nghĩa",
+    "duplicate attribute": "một thuộc tính bị lặp trong cùng thẻ",
+    "unbound prefix": "tiền tố không gian tên chưa được khai báo",
+    "XML or text declaration not at start of entity": "khai báo <?xml ...?> không nằm ở đầu tệp",
+    "unknown encoding": "bảng mã khai báo trong tệp không được hỗ trợ; hãy lưu tệp với bảng mã UTF-8",
+    "encoding specified in XML declaration is incorrect": "bảng mã khai báo không đúng với nội dung tệp",
+    "unclosed CDATA section": "có đoạn CDATA chưa đóng",
+    "reference to invalid character number": "tham chiếu tới mã ký tự không hợp lệ",
+    "partial character": "tệp kết thúc giữa một ký tự UTF-8",
+    "XML declaration not well-formed": "khai báo <?xml ...?> sai cú pháp",
+}
+
+
+def _reason(exc: SAXParseException) -> str:
+    message = exc.getMessage()
+    reason = _REASONS.get(message, "lỗi cú pháp XML")
+    column = exc.getColumnNumber()
+    return f"{reason} (cột {column + 1})" if column is not None and column >= 0 else reason

@@ -12,6 +12,7 @@ from elearn.quizzes.qtypes.base import ZERO, QuestionType, check_text, clamp, fr
 
 MAX_SHORT_RESPONSE = 1000
 MAX_NUMBER_RESPONSE = 100
+MAX_RESPONSE = Decimal(10) ** 15
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 
@@ -106,10 +107,14 @@ class Numerical(QuestionType):
         value = Decimal(response) if isinstance(response, int) else parse_number(response)
         if value is None:
             return None
+        # Stored answers and tolerances are at most 10^12 (formats.rules), so a larger response matches only
+        # "*"; skipping the subtraction keeps 1e999999999 from overflowing the decimal context.
+        reachable = value.copy_abs() <= MAX_RESPONSE
         found = [
             a
             for a in self.data["answers"]
-            if a["value"] == "*" or abs(value - Decimal(a["value"])) <= Decimal(a["tolerance"])
+            if a["value"] == "*"
+            or (reachable and abs(value - Decimal(a["value"])) <= Decimal(a["tolerance"]))
         ]
         return max(found, key=lambda a: Decimal(a["fraction"]), default=None)
 
