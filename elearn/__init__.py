@@ -183,6 +183,10 @@ def _register_template_helpers(app: Flask) -> None:
     def _vn_datetime(value):
         return _local(value).strftime("%H:%M %d/%m/%Y") if value else ""
 
+    from elearn.web import vn_number
+
+    app.add_template_filter(vn_number, "vn_number")
+
     @app.context_processor
     def _globals():
         from elearn.accounts.models import Role

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from functools import wraps
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -17,6 +18,23 @@ from elearn.errors import DomainError
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PUBLIC = "public"
+
+
+def vn_number(value: int | float | Decimal | None, digits: int = 2, *, fixed: bool = False) -> str:
+    """A number as Vietnamese readers write it: decimal comma, dot between thousands (1.234,5). At most
+    `digits` decimals, rounded half up; trailing zeros dropped unless `fixed` (then exactly `digits`)."""
+    if value is None:
+        return ""
+    number = Decimal(str(value))
+    if not number.is_finite():
+        return str(value)
+    number = number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    text = f"{number:,f}"
+    if not fixed and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def roles_required(*roles: Role) -> Callable:

@@ -67,3 +67,21 @@ def test_date_filters_show_vietnamese_dates_in_vietnam_time(app, value):
         if isinstance(value, datetime):
             assert env.filters["vn_datetime"](value) == format_datetime(value, "HH:mm dd/MM/yyyy")
         assert env.filters["vn_date"](None) == env.filters["vn_datetime"](None) == ""
+
+
+def test_numbers_are_written_the_vietnamese_way():
+    from decimal import Decimal
+
+    from elearn.web import vn_number
+
+    assert [vn_number(v) for v in (1.0, 2.5, 0.333, Decimal("20.00"), 25, -0.001)] == [
+        "1",
+        "2,5",
+        "0,33",
+        "20",
+        "25",
+        "0",
+    ]
+    assert vn_number(1234567.891) == "1.234.567,89" and vn_number(3741, 0) == "3.741"
+    assert vn_number(20, 1, fixed=True) == "20,0" and vn_number(83.35, 1) == "83,4"
+    assert vn_number(None) == "" and vn_number(float("inf")) == "inf"

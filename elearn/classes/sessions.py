@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 from elearn.accounts.models import User
 from elearn.audit.services import record
 from elearn.classes.models import Attendance, ClassMember, ClassSession, TrainingClass
-from elearn.classes.services import get_class, officer_classes
+from elearn.classes.services import get_class, list_classes, member_counts, officer_classes
+from elearn.courses.authoring import courses_i_edit
 from elearn.errors import NotFound, ValidationError
 from elearn.officers.models import Officer
+from elearn.quizzes.grading import grading_queue
 from elearn.web import LOCAL_TZ
 
 
@@ -198,3 +200,20 @@ def officer_home(
     classes = [c for c in officer_classes(session, officer_id) if c.end_date >= today]
     coming = upcoming_sessions(session, [c.id for c in classes], now, limit=20)
     return [(c, [s for s in coming if s.class_id == c.id][:3]) for c in classes]
+
+
+def trainer_home(session: Session, actor: User, now: datetime) -> dict:
+    """A trainer's home page: the classes they run that have not ended, each with its coming sessions,
+    the courses they edit, and how many essay answers wait for their mark."""
+    today = to_local(now).date()
+    mine = list_classes(session, actor)
+    classes = sorted((c for c in mine if c.end_date >= today), key=lambda c: (c.start_date, c.code))
+    coming = upcoming_sessions(session, [c.id for c in classes], now, limit=50)
+    return {
+        "classes": [(c, [s for s in coming if s.class_id == c.id][:3]) for c in classes],
+        "members": member_counts(session, [c.id for c in classes]),
+        "ended_count": len(mine) - len(classes),
+        "courses": courses_i_edit(session, actor),
+        "to_grade": len(grading_queue(session, actor)),
+        "today": today,
+    }

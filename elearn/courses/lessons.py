@@ -38,7 +38,7 @@ class OutlineModule:
 
     @property
     def percent(self) -> int:
-        return int(self.done * 100 // len(self.lessons)) if self.lessons else 0
+        return prog.percent_done(self.done, len(self.lessons))
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class CourseOutline:
 
     @property
     def percent(self) -> int:
-        return int(self.done * 100 // self.total) if self.total else 0
+        return prog.percent_done(self.done, self.total)
 
     def neighbours(self, lesson_id: int) -> tuple[OutlineLesson | None, OutlineLesson | None]:
         flat = [lesson for module in self.modules for lesson in module.lessons]

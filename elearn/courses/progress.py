@@ -34,7 +34,7 @@ class ModuleProgress:
 
     @property
     def percent(self) -> int:
-        return _percent(self.done, self.total)
+        return percent_done(self.done, self.total)
 
     @property
     def completed(self) -> bool:
@@ -51,8 +51,12 @@ class CourseProgress:
     done_lesson_ids: frozenset[int] = frozenset()
 
 
-def _percent(done: int, total: int) -> int:
-    return int(done * 100 // total) if total else 0
+def percent_done(done: int, total: int) -> int:
+    """Progress shown to a learner: rounded (2 of 3 is 67%), but 100% only when everything is done."""
+    if not total:
+        return 0
+    rounded = (done * 200 + total) // (total * 2)  # half up, in integers
+    return rounded if done >= total else min(rounded, 99)
 
 
 def rule_satisfied(rule: dict | None, done: int, total: int) -> bool:
@@ -116,7 +120,7 @@ def _progress_from(course: Course, outline, done_ids: set[int]) -> CourseProgres
     return CourseProgress(
         done_lessons=done,
         total_lessons=total,
-        percent=_percent(done, total),
+        percent=percent_done(done, total),
         modules=module_list,
         completed=rule_satisfied(course.completion_rule, done, total),
         done_lesson_ids=frozenset(i for i in done_ids),

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from elearn.accounts.models import Role
-from elearn.classes.sessions import officer_home
+from elearn.classes.sessions import officer_home, trainer_home
 from elearn.courses.services import my_courses
 from elearn.db import get_session, utcnow
 from elearn.officers.services import own_positions
@@ -31,7 +31,7 @@ def index():
             "home/officer.html", positions=positions, today=today(), my_courses=learning, my_classes=classes
         )
     if role == Role.TRAINER:
-        return render_template("home/trainer.html")
+        return render_template("home/trainer.html", **trainer_home(db, current_user, utcnow()))
     unit = default_unit_for(db, current_user)
     return render_template(
         "home/staff.html",

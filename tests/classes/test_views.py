@@ -7,7 +7,8 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 
 from elearn.classes.models import Attendance, ClassSession, TrainingClass
-from elearn.classes.sessions import to_utc
+from elearn.classes.sessions import to_local, to_utc
+from elearn.db import utcnow
 from elearn.officers.models import Officer
 from tests import factories
 from tests.classes import helpers as h
@@ -131,6 +132,40 @@ def test_officer_sees_class_sessions_on_home_page(db, world, auth, client):
     page = client.get("/").get_data(as_text=True)
     assert f"Lớp {tc.code}" in page and "Cung Văn hóa Lao động" in page
     assert f"08:00 {day:%d/%m/%Y}" in page
+
+
+def test_trainer_home_lists_their_running_classes_sessions_and_courses(db, world, auth, client):
+    running = h.training_class(db, world.a, course=h.course(db), trainer=world.trainer)
+    h.member(db, running, factories.officer(db, world.a1, name="Bùi Thị Lan"))
+    ended = h.training_class(
+        db,
+        world.a,
+        course=h.course(db),
+        trainer=world.trainer,
+        start=date.today() - timedelta(days=90),
+        end=date.today() - timedelta(days=1),
+    )
+    someone_elses = h.training_class(db, world.a, course=h.course(db))
+    today = to_local(utcnow()).date()  # in Vietnam
+    db.add(
+        ClassSession(
+            class_id=running.id,
+            starts_at=to_utc(today, time(0, 0)),
+            ends_at=to_utc(today, time(23, 59, 59)),
+            place="Nhà văn hóa công nhân",
+        )
+    )
+    course = h.course(db)
+    course.owner_id = world.trainer.id
+    db.flush()
+    auth.login("trainer@test.vn")
+    page = client.get("/").get_data(as_text=True)
+    assert "<title>Trang giảng viên" in page and "<section" not in page.split("</title>")[0]
+    assert f"Lớp {running.code}" in page and "1 học viên" in page
+    assert f"Hôm nay, điểm danh 00:00 {today:%d/%m/%Y}" in page and "Nhà văn hóa công nhân" in page
+    assert f"Lớp {ended.code}" not in page and "kể cả 1 lớp đã kết thúc" in page
+    assert f"Lớp {someone_elses.code}" not in page
+    assert course.code in page and course.title in page
 
 
 def test_cli_status_lists_members(app, db, world):

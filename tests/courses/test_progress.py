@@ -105,3 +105,9 @@ def test_self_enrolment_only_for_open_courses(db, world):
 
     with pytest.raises(Conflict):
         services.enrol_self(db, officer, class_course.id, NOW)
+
+
+def test_progress_percent_rounds_but_reaches_100_only_when_done():
+    assert [progress.percent_done(d, 3) for d in range(4)] == [0, 33, 67, 100]
+    assert progress.percent_done(199, 200) == 99 and progress.percent_done(1, 200) == 1
+    assert progress.percent_done(0, 0) == 0

@@ -94,3 +94,45 @@ def test_trainer_marks_attendance_on_a_phone(live_server, phone, blended_class):
     assert phone.locator("ul.sessions .tag", has_text="Có mặt 2/3").is_visible()
     quan = phone.locator("ul.roster li", has_text="Phan Minh Quân")
     assert "Chuyên cần 0% (cần ≥ 100%)" in quan.text_content()
+
+
+def test_removing_a_member_asks_first(live_server, phone, tmp_path_factory):
+    paths = sorted(tmp_path_factory.getbasetemp().glob("live*/live.sqlite3"))
+    engine = make_engine(f"sqlite:///{paths[-1]}")
+    with Session(engine) as db:
+        course = Course(code="E2E-CONFIRM", title="Chuyên đề xác nhận", enrolment="class")
+        db.add(course)
+        db.flush()
+        a, a1 = factories.unit(db, "TEST-A"), factories.unit(db, "TEST-A1")
+        tc = TrainingClass(
+            code="K.E2E-XN",
+            title="Lớp thử hỏi trước khi xóa",
+            course_id=course.id,
+            unit_id=a.id,
+            start_date=date.today(),
+            end_date=date.today() + timedelta(days=30),
+            capacity=10,
+        )
+        db.add(tc)
+        db.flush()
+        trainer = db.scalar(select(User).where(User.email == "trainer@test.vn"))
+        db.add(ClassTrainer(class_id=tc.id, user_id=trainer.id))
+        db.add(ClassMember(class_id=tc.id, officer_id=factories.officer(db, a1, name="Lý Văn Tạm").id))
+        db.commit()
+        class_id = tc.id
+    engine.dispose()
+
+    login(phone, live_server, "trainer@test.vn")
+    phone.goto(f"{live_server}/classes/{class_id}")
+    member = phone.locator("ul.roster li", has_text="Lý Văn Tạm")
+    questions = []
+    phone.once("dialog", lambda d: (questions.append(d.message), d.dismiss()))
+    member.get_by_role("button", name="Đưa ra khỏi lớp").click()
+    assert questions == ["Đưa Lý Văn Tạm ra khỏi lớp?"]
+    phone.reload()
+    expect(phone.locator("ul.roster li", has_text="Lý Văn Tạm")).to_have_count(1)  # dismissed: kept
+
+    phone.once("dialog", lambda d: d.accept())
+    phone.locator("ul.roster li", has_text="Lý Văn Tạm").get_by_role("button", name="Đưa ra khỏi lớp").click()
+    phone.wait_for_load_state()
+    expect(phone.locator("ul.roster li", has_text="Lý Văn Tạm")).to_have_count(0)

@@ -70,12 +70,12 @@ ANSWERS = {
 }
 # name: (attempts, facility, SD, discrimination) as the page shows them
 EXPECTED = {
-    "Quyền thương lượng": ["4", "100.00%", "0.00%", "—"],
-    "Cơ quan ban hành": ["4", "75.00%", "50.00%", "52.22%"],
-    "Mức đóng kinh phí": ["4", "50.00%", "57.74%", "70.71%"],
-    "Khoản đóng của đoàn viên": ["4", "25.00%", "50.00%", "52.22%"],
+    "Quyền thương lượng": ["4", "100,00%", "0,00%", "—"],
+    "Cơ quan ban hành": ["4", "75,00%", "50,00%", "52,22%"],
+    "Mức đóng kinh phí": ["4", "50,00%", "57,74%", "70,71%"],
+    "Khoản đóng của đoàn viên": ["4", "25,00%", "50,00%", "52,22%"],
 }
-SUMMARY = "4 lần làm đã chấm 62.50% điểm trung bình 32.27% độ lệch chuẩn 66.67% hệ số Cronbach alpha"
+SUMMARY = "4 lần làm đã chấm 62,50% điểm trung bình 32,27% độ lệch chuẩn 66,67% hệ số Cronbach alpha"
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,8 @@ def _submit_attempts(engine, quiz_id: int) -> None:
 
 def _table(page, heading: str) -> dict[str, list[str]]:
     """The statistics table under `heading`: its first column mapped to the other cells."""
-    table = page.get_by_role("heading", name=heading, exact=True).locator("xpath=following-sibling::table[1]")
+    heading = page.get_by_role("heading", name=heading, exact=True)
+    table = heading.locator("xpath=following-sibling::div[1]//table")  # tables scroll inside a div
     rows = [row.locator("td").all_inner_texts() for row in table.locator("tbody tr").all()]
     return {label: values for label, *values in rows}
 
@@ -181,5 +182,6 @@ def test_trainer_imports_gift_builds_quiz_and_reads_item_statistics(trainer_serv
     page.get_by_role("heading", name="Thống kê câu hỏi", exact=True).wait_for()
     assert " ".join(page.locator(".stats").inner_text().split()) == SUMMARY
     assert _table(page, "Theo câu hỏi") == EXPECTED
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # wide tables scroll in their box
     by_slot = _table(page, "Theo vị trí")  # the fixed slots; the drawn pair's order varies per attempt
     assert by_slot["Vị trí 1.1"] == EXPECTED[NAMES[0]] and by_slot["Vị trí 2.1"] == EXPECTED[NAMES[1]]

@@ -98,4 +98,4 @@ def test_officer_sees_quizzes_with_best_result_and_attempts_left(db, world, clie
     attempts.submit_attempt(db, attempt, datetime(2026, 1, 1, 0, 5))
     auth.login("officer@test.vn")
     html = client.get("/quizzes/").get_data(as_text=True)
-    assert "Kiểm tra Luật Công đoàn" in html and "Còn 1 lần làm" in html and "20.00%" in html
+    assert "Kiểm tra Luật Công đoàn" in html and "Còn 1 lần làm" in html and "<strong>20%</strong>" in html

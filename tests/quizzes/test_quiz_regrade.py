@@ -82,7 +82,7 @@ def test_regrade_pages(db, world, client, auth):
     _fix_key(db, "Q2 chọn", "a2")
     auth.login("trainer@test.vn")
     page = client.get(f"/quizzes/{quiz.id}/regrade?new=1").get_data(as_text=True)
-    assert "1 bài làm sẽ thay đổi" in page and "+1.000" in page
+    assert "1 bài làm sẽ thay đổi" in page and '<td class="num">+1</td>' in page
     res = auth.post(f"/quizzes/{quiz.id}/regrade", {"use_new_version": "1"})
     assert res.status_code == 302
     db.expire_all()

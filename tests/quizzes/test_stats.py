@@ -73,7 +73,7 @@ def test_statistics_page_for_its_trainer_only(app, db, world, client, auth):
     quiz, _ = _dataset(db, world)
     auth.login("trainer@test.vn")
     page = client.get(f"/quizzes/{quiz.id}/stats").get_data(as_text=True)
-    assert "75.00%" in page and "52.22%" in page and "70.71%" in page
+    assert "75,00%" in page and "52,22%" in page and "70,71%" in page
     assert client.get(f"/quizzes/{quiz.id}/stats").status_code == 200
     other = app.test_client()
     Auth(other).login("staff-a@test.vn")

@@ -63,6 +63,7 @@ def test_figures_are_the_same_with_and_without_standing_rows(db, world):
     assert _row(db, people[5]).first_term_start == f.term(db, "2020-2025").start_date
     assert _row(db, people[0]).first_term_start == f.term(db, "2025-2030").start_date
     assert _all_figures(db, targets, world) == asked
+
     # sanity: the world exercises every rule (valid, expiring on DAY, expired, revoked, issued later)
     def held(day):
         return asked[(world.city.code, day)][targets[0].id].total.numerator
