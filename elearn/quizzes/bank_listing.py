@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from elearn.accounts.models import User
 from elearn.quizzes.banks import editable_banks
+from elearn.quizzes.formats.model import DIFFICULTY_TAGS
 from elearn.quizzes.models import Question, QuestionBank, QuestionCategory, QuestionTag, QuestionVersion, Tag
 
 
@@ -115,7 +116,7 @@ def bank_tags(session: Session, bank_ids: list[int]) -> list[str]:
         select(Tag.name)
         .join(QuestionTag, QuestionTag.tag_id == Tag.id)
         .join(Question, Question.id == QuestionTag.question_id)
-        .where(Question.bank_id.in_(bank_ids))
+        .where(Question.bank_id.in_(bank_ids), Tag.name.not_in(DIFFICULTY_TAGS))  # difficulty has its filter
         .distinct()
         .order_by(Tag.name)
     )

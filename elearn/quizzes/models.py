@@ -12,6 +12,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.db import Base, utcnow
+from elearn.quizzes.formats.model import DIFFICULTY_TAGS
 
 
 class QuestionBank(Base):
@@ -68,6 +69,12 @@ class Question(Base):
 
     current_version: Mapped[QuestionVersion | None] = relationship(foreign_keys=[current_version_id])
     tags: Mapped[list[Tag]] = relationship(secondary="question_tag", order_by="Tag.name")
+
+    @property
+    def topic_tags(self) -> list[Tag]:
+        """The tags to show beside the difficulty badge: without the tags that carry the difficulty itself
+        ("de", "trung-binh", "kho", kept as tags so that GIFT and XML files round-trip)."""
+        return [t for t in self.tags if t.name not in DIFFICULTY_TAGS]
 
 
 class QuestionVersion(Base):

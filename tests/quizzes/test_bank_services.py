@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from elearn.accounts.models import Role
 from elearn.errors import Conflict, Forbidden, NotFound, ValidationError
-from elearn.quizzes import banks
+from elearn.quizzes import bank_listing, banks
 from elearn.quizzes.formats.model import ParsedAnswer, ParsedQuestion, default_options
 from elearn.quizzes.models import Question, QuestionCategory, QuestionVersion, Tag
 from tests import factories
@@ -141,6 +141,8 @@ def test_tags_are_normalised_and_difficulty_comes_from_its_tag(db, world):
     question = banks.save_question(db, world.trainer, bank, q)
     assert [t.name for t in question.tags] == ["kho", "kinh-phí", "luật công đoàn"]
     assert question.current_version.difficulty == 3
+    assert [t.name for t in question.topic_tags] == ["kinh-phí", "luật công đoàn"]  # "kho" is the badge
+    assert bank_listing.bank_tags(db, [bank.id]) == ["kinh-phí", "luật công đoàn"]
     assert banks.set_tags(db, question, "kho, kinh-phí, luật công đoàn") is False
     assert banks.set_tags(db, question, ["mới"]) is True
     assert [t.name for t in question.tags] == ["mới"]
