@@ -27,6 +27,7 @@ from elearn.db import utcnow
 from elearn.officers.models import Officer
 from elearn.quizzes.quiz_models import QuizAttempt
 from elearn.quizzes.results import quiz_passed
+from elearn.vietnamese import name_key
 from elearn.web import LOCAL_TZ
 
 
@@ -141,8 +142,9 @@ def class_statuses(
         select(Officer.id, Officer.full_name, Officer.code)
         .join(ClassMember, ClassMember.officer_id == Officer.id)
         .where(ClassMember.class_id == training_class.id)
-        .order_by(Officer.full_name, Officer.id)
+        .order_by(Officer.id)
     ).all()
+    members = sorted(members, key=lambda m: name_key(m.full_name))
     return _statuses(session, training_class, members, now or utcnow())
 
 

@@ -16,6 +16,7 @@ from elearn.courses.authoring import courses_i_edit
 from elearn.errors import NotFound, ValidationError
 from elearn.officers.models import Officer
 from elearn.quizzes.grading import grading_queue
+from elearn.vietnamese import name_key
 from elearn.web import LOCAL_TZ
 
 
@@ -117,8 +118,9 @@ def attendance_sheet(
         select(Officer.id, Officer.code, Officer.full_name)
         .join(ClassMember, ClassMember.officer_id == Officer.id)
         .where(ClassMember.class_id == row.class_id)
-        .order_by(Officer.full_name, Officer.id)
+        .order_by(Officer.id)
     ).all()
+    members = sorted(members, key=lambda m: name_key(m.full_name))
     return row, [AttendanceRow(oid, code, name, bool(marks.get(oid, False))) for oid, code, name in members]
 
 

@@ -11,6 +11,7 @@ from elearn.accounts.models import User
 from elearn.quizzes.banks import editable_banks
 from elearn.quizzes.formats.model import DIFFICULTY_TAGS
 from elearn.quizzes.models import Question, QuestionBank, QuestionCategory, QuestionTag, QuestionVersion, Tag
+from elearn.vietnamese import sort_key
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,5 @@ def bank_tags(session: Session, bank_ids: list[int]) -> list[str]:
         .join(Question, Question.id == QuestionTag.question_id)
         .where(Question.bank_id.in_(bank_ids), Tag.name.not_in(DIFFICULTY_TAGS))  # difficulty has its filter
         .distinct()
-        .order_by(Tag.name)
     )
-    return list(session.scalars(stmt))
+    return sorted(session.scalars(stmt), key=sort_key)

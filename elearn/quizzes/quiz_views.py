@@ -26,6 +26,7 @@ from elearn.quizzes.quiz_forms import (
     RegradeForm,
 )
 from elearn.quizzes.quiz_models import QuizAttempt
+from elearn.vietnamese import name_key, sort_key
 from elearn.web import choices, committing, roles_required
 
 TRAINERS = (Role.TRAINER, Role.ADMIN)
@@ -99,7 +100,8 @@ def _slot_forms(db):
     ).all()
     rand.category_id.choices = choices((c.id, f"[{banks[c.bank_id].code}] {c.path}") for c in categories)
     rand.tag_id.choices = choices(
-        [(0, "— Mọi câu hỏi —")] + [(t.id, t.name) for t in db.scalars(select(Tag).order_by(Tag.name))]
+        [(0, "— Mọi câu hỏi —")]
+        + [(t.id, t.name) for t in sorted(db.scalars(select(Tag)), key=lambda t: sort_key(t.name))]
     )
     return fixed, rand
 
@@ -190,8 +192,9 @@ def results(quiz_id: int):
         select(QuizAttempt, Officer)
         .join(Officer, Officer.id == QuizAttempt.officer_id)
         .where(QuizAttempt.quiz_id == quiz.id)
-        .order_by(Officer.full_name, QuizAttempt.number)
+        .order_by(Officer.id, QuizAttempt.number)
     ).all()
+    rows.sort(key=lambda row: name_key(row.Officer.full_name))  # stable: attempts stay in order
     return render_template("quizzes/results.html", quiz=quiz, rows=rows)
 
 

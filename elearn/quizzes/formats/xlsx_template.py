@@ -67,7 +67,7 @@ EXAMPLES: list[dict[str, str]] = [
         "answer_d": "Tham gia thanh tra, kiểm tra, giám sát hoạt động của cơ quan, tổ chức, doanh nghiệp",
         "correct": "A,B,D",
         "feedback_c": "Công đoàn không ban hành văn bản quy phạm pháp luật.",
-        "tags": "luat-cong-doan",
+        "tags": "luật công đoàn",
         "difficulty": "Trung bình",
     },
     {
