@@ -8,6 +8,9 @@ PORT   ?= 8000
 WORKERS ?= 2
 # Per worker: more threads lose more to the GIL than they gain (bench/quiz.py, bench/pages.py on 2 cores).
 THREADS ?= 2
+# Login and verification limits must be counted across gunicorn's workers, not per worker: in Redis when one
+# answers on 127.0.0.1:6379 and REDIS_URL is not set (in memory otherwise, where each worker counts alone).
+LOCAL_REDIS = $(shell $(PYTHON) -c "import socket; socket.create_connection(('127.0.0.1', 6379), 0.3)" 2>/dev/null && echo redis://127.0.0.1:6379/0)
 # Debian packages the tests drive: a real browser, PDF tools and a QR scanner.
 TEST_APT := chromium poppler-utils zbar-tools
 TEST_BINS := chromium pdftoppm zbarimg
@@ -42,7 +45,7 @@ run: seed
 	@$(FLASK) demo-logins
 	@echo "  (Ctrl+C để dừng)"
 	@echo ""
-	$(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) --access-logfile - app:app
+	REDIS_URL=$${REDIS_URL:-$(LOCAL_REDIS)} $(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) --access-logfile - app:app
 
 system-test-deps:
 	@missing=""; for b in $(TEST_BINS); do command -v $$b >/dev/null || missing="$$missing $$b"; done; \

@@ -12,11 +12,13 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from elearn import db, ops, security
 from elearn.config import load_config
 from elearn.errors import DomainError
 from elearn.extensions import babel, csrf, limiter, login_manager, wtforms_in_vietnamese
+from elearn.web import MAX_INT, ON_EXPIRED_LOGIN
 
 ERROR_TITLES = {
     400: "Yêu cầu không hợp lệ",
@@ -42,10 +44,19 @@ ERROR_TEXTS = {
 }
 
 
+class DatabaseInt(IntegerConverter):
+    """<int:...> in routes: an id larger than a database INTEGER is a 404, not an overflow in the query."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_INT)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(config: dict | None = None) -> Flask:
     # instance/ holds what an installation writes: the SQLite file, issued PDFs, signing keys, uploads.
     instance = os.environ.get("ELEARN_INSTANCE") or str(Path.cwd() / "instance")
     app = Flask(__name__, instance_path=instance, instance_relative_config=True)
+    app.url_map.converters["int"] = DatabaseInt
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
@@ -75,7 +86,19 @@ def create_app(config: dict | None = None) -> Flask:
     from elearn.cli import register_cli
 
     register_cli(app)
+    _warn_about_default_public_url(app, config or {})
     return app
+
+
+def _warn_about_default_public_url(app: Flask, config: dict) -> None:
+    """Certificates carry a QR code to PUBLIC_BASE_URL; left at its default, every printed code is dead."""
+    if "PUBLIC_BASE_URL" in os.environ or "PUBLIC_BASE_URL" in config or app.testing or app.debug:
+        return
+    app.logger.warning(
+        "PUBLIC_BASE_URL is not set: certificate QR codes will point at the default address %s; "
+        "set it to the public address of this installation",
+        app.config["PUBLIC_BASE_URL"],
+    )
 
 
 def _register_login_loader() -> None:
@@ -125,6 +148,9 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
+        keep = ON_EXPIRED_LOGIN.get(request.endpoint)
+        if keep is not None:
+            return keep()
         return _error_page(
             400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang và thử lại."
         )

@@ -37,6 +37,19 @@ def vn_number(value: int | float | Decimal | None, digits: int = 2, *, fixed: bo
     return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
+# POST views whose form must outlive an expired login or CSRF token (the quiz's page-by-page form): endpoint
+# -> what to do instead of refusing the request. The CSRF error handler and roles_required look here.
+ON_EXPIRED_LOGIN: dict[str, Callable] = {}
+
+
+def on_expired_login(endpoint: str) -> Callable:
+    def register(handler: Callable) -> Callable:
+        ON_EXPIRED_LOGIN[endpoint] = handler
+        return handler
+
+    return register
+
+
 def roles_required(*roles: Role) -> Callable:
     """Declares which roles may open a view; the security tests read `allowed_roles` off every endpoint."""
 
@@ -44,6 +57,9 @@ def roles_required(*roles: Role) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
+                keep = ON_EXPIRED_LOGIN.get(request.endpoint) if request.method == "POST" else None
+                if keep is not None:
+                    return keep()
                 return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
             if roles and not current_user.has_role(*roles):
                 abort(403)
@@ -79,12 +95,18 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
-def int_arg(name: str, default: int | None = None) -> int | None:
-    value = request.args.get(name, "")
+MAX_INT = 2**31 - 1  # ids, page numbers: what a database INTEGER holds (a larger one would be a 500)
+
+
+def int_arg(name: str, default: int | None = None, source=None) -> int | None:
+    """An integer from the query string (or `source`, e.g. request.form); `default` when absent, not a
+    number, or beyond what the database can compare."""
+    value = (request.args if source is None else source).get(name, "")
     try:
-        return int(value) if value.strip() else default
+        number = int(value) if value.strip() else default
     except ValueError:
         return default
+    return number if number is None or abs(number) <= MAX_INT else default
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -85,3 +85,13 @@ def test_numbers_are_written_the_vietnamese_way():
     assert vn_number(1234567.891) == "1.234.567,89" and vn_number(3741, 0) == "3.741"
     assert vn_number(20, 1, fixed=True) == "20,0" and vn_number(83.35, 1) == "83,4"
     assert vn_number(None) == "" and vn_number(float("inf")) == "inf"
+
+
+def test_numbers_beyond_a_database_integer_are_refused_not_a_500(db, world, auth, client):
+    huge = "99999999999999999999"
+    auth.login("staff-a@test.vn")
+    assert client.get(f"/officers/?page={huge}").status_code == 200  # treated as the first page
+    assert client.get(f"/officers/{huge}").status_code == 404
+    client.delete_cookie("session", domain="lms.test")
+    auth.login("trainer@test.vn")
+    assert client.get(f"/banks/?category={huge}").status_code == 200

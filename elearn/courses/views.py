@@ -25,7 +25,7 @@ from elearn.courses.models import DELIVERY_LABELS
 from elearn.db import begin_writes, get_session, utcnow
 from elearn.errors import NotFound
 from elearn.html import video_embed_url
-from elearn.web import committing, roles_required
+from elearn.web import committing, int_arg, roles_required
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 bp.register_blueprint(manage_bp)
@@ -147,7 +147,7 @@ def mark_done(lesson_id: int):
     lessons.mark_done(db, current_user, lesson_id, utcnow())
     db.commit()
     flash("Đã ghi nhận bạn học xong bài này.", "success")
-    outline_next = request.form.get("next_id", type=int)
+    outline_next = int_arg("next_id", source=request.form)
     if outline_next:
         return redirect(url_for("courses.lesson", lesson_id=outline_next))
     return redirect(url_for("courses.course", course_id=lessons.get_lesson(db, lesson_id).module.course_id))

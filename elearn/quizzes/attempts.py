@@ -146,6 +146,9 @@ def get_own_attempt(session: Session, actor: User, attempt_id: int) -> QuizAttem
     return attempt
 
 
+MAX_POSITION = 100_000  # far above any quiz; keeps a huge number away from the database
+
+
 # -- saving answers -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class CheckedAnswer:
@@ -204,7 +207,7 @@ def check_answer(
 ) -> CheckedAnswer:
     """Validates one response against the frozen question (one SELECT; raises on tampering or lateness)."""
     officer_id = _officer_id(actor)
-    if not isinstance(position, int) or isinstance(position, bool):
+    if not isinstance(position, int) or isinstance(position, bool) or not 0 <= position <= MAX_POSITION:
         raise ValidationError("Câu hỏi không thuộc bài làm này.")
     row = session.connection().execute(_CHECK, {"attempt_id": attempt_id, "position": position}).first()
     if row is None:

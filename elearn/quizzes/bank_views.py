@@ -185,7 +185,7 @@ def question(question_id: int):
     db = get_session()
     q = banks.get_question(db, current_user, question_id)
     bank = banks.get_bank(db, current_user, q.bank_id)
-    version_no = request.args.get("version", type=int)
+    version_no = int_arg("version")
     history = banks.versions(db, q)
     shown = next((v for v in history if v.version == version_no), None) if version_no else q.current_version
     if shown is None:

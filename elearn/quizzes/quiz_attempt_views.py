@@ -3,15 +3,17 @@ summary, submit, review."""
 
 from __future__ import annotations
 
+import json
 import random
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from elearn.accounts.models import Role
+from elearn.accounts.models import Role, User
 from elearn.db import begin_writes, end_reads, get_session, reads_then_one_statement, use_transactions, utcnow
 from elearn.errors import DomainError, NotFound
 from elearn.quizzes import attempts as svc
@@ -28,8 +30,9 @@ from elearn.quizzes.quiz_review import (
     shown_questions,
 )
 from elearn.quizzes.results import quiz_grade
-from elearn.web import int_arg, roles_required
+from elearn.web import int_arg, on_expired_login, roles_required
 
+FORM_TOKEN_SALT = "quiz-attempt-form"  # noqa: S105 (a signing salt, not a secret)
 SKIP_SWEEP = {"static", "quizzes.answer", "quizzes.token", "home.healthz"}
 
 
@@ -154,6 +157,7 @@ def attempt(attempt_id: int):
         answered=sum(1 for q in questions if q.response not in (None, "", [], {})),
         total=len(questions),
         now=utcnow(),
+        form_token=form_token(attempt.id, current_user.id),
     )
 
 
@@ -169,16 +173,42 @@ def _refuse_late(db, attempt_id: int, message: str):
     return message
 
 
-@bp.route("/attempts/<int:attempt_id>/page", methods=["POST"])
-@roles_required(Role.OFFICER)
-def save_page(attempt_id: int):
-    """The page-by-page form (no JavaScript): saves the page's answers, then moves on."""
-    db = get_session()
-    attempt, quiz = _own_open_attempt(db, attempt_id)
-    if attempt is None:
-        return redirect(url_for("quizzes.review", attempt_id=attempt_id))
+def form_token(attempt_id: int, user_id: int) -> str:
+    """Signed into the page-by-page form: this page was given to this user for this attempt. It lets the
+    form's answers be saved when the login or CSRF token has expired by the time it is sent (see below)."""
+    return URLSafeSerializer(current_app.secret_key, salt=FORM_TOKEN_SALT).dumps([attempt_id, user_id])
+
+
+def _form_token_user(db, attempt_id: int) -> User | None:
+    try:
+        signed_attempt, user_id = URLSafeSerializer(current_app.secret_key, salt=FORM_TOKEN_SALT).loads(
+            request.form.get("attempt_token", "")
+        )
+    except (BadSignature, TypeError, ValueError):
+        return None
+    user = db.get(User, user_id) if signed_attempt == attempt_id else None
+    return user if user is not None and user.is_active else None
+
+
+def _posted_page() -> int:
     raw_page = request.form.get("page", "1")
-    page = max(int(raw_page), 1) if raw_page.isdigit() else 1
+    return max(int(raw_page), 1) if raw_page.isdigit() else 1
+
+
+def _unchanged(position: int, response) -> bool:
+    """True when the page form sends a question back as it was shown (the page carries what it showed)."""
+    try:
+        return json.loads(request.form.get(f"was{position}", "")) == response
+    except ValueError:
+        return False
+
+
+def _save_posted_page(db, user: User, attempt_id: int):
+    """Saves the posted page's answers for `user`; the response to send, or None when they are saved."""
+    attempt = svc.get_own_attempt(db, user, attempt_id)
+    quiz = db.get(Quiz, attempt.quiz_id)
+    if attempt.state != "in_progress":
+        return redirect(url_for("quizzes.review", attempt_id=attempt_id))
     questions = {q.position: q for q in shown_questions(attempt, review_flags(quiz, attempt, utcnow()))}
     now = utcnow()
     try:
@@ -188,9 +218,9 @@ def save_page(attempt_id: int):
             if shown is None:
                 raise svc.ValidationError("Câu hỏi không thuộc bài làm này.")
             response = response_from_form(shown.kind, request.form, shown.position, shown.stems)
-            checked.append(
-                (svc.check_answer(db, current_user, attempt_id, shown.position, response, now), response)
-            )
+            if _unchanged(shown.position, response):
+                continue  # left as shown: another tab (or the script) may have saved a newer answer since
+            checked.append((svc.check_answer(db, user, attempt_id, shown.position, response, now), response))
         db.commit()
         for item, response in checked:
             svc.store_answer(db, item, response, now)
@@ -201,12 +231,63 @@ def save_page(attempt_id: int):
     except DomainError as exc:
         db.rollback()
         flash(exc.message, "error")
-        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id, page=page))
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id, page=_posted_page()))
+    return None
+
+
+@bp.route("/attempts/<int:attempt_id>/page", methods=["POST"])
+@roles_required(Role.OFFICER)
+def save_page(attempt_id: int):
+    """The page-by-page form (no JavaScript): saves the page's answers, then moves on."""
+    db = get_session()
+    attempt, _quiz = _own_open_attempt(db, attempt_id)
+    if attempt is None:
+        return redirect(url_for("quizzes.review", attempt_id=attempt_id))
+    refused = _save_posted_page(db, current_user, attempt_id)
+    if refused is not None:
+        return refused
+    page = _posted_page()
     action = request.form.get("action", "next")
     if action == "finish":
         return redirect(url_for("quizzes.summary", attempt_id=attempt_id))
     target = page - 1 if action == "prev" else page + 1 if action == "next" else page
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id, page=max(target, 1)))
+
+
+@on_expired_login("quizzes.save_page")
+def _save_page_after_expired_login():
+    """The page form came back after the login (or its CSRF token) expired. Its signed form token says whose
+    page it is, so the answers are saved anyway (still within the deadline and its grace: check_answer and
+    store_answer decide as for any answer); then the learner logs in again and is back on that page."""
+    attempt_id = request.view_args["attempt_id"]
+    target = url_for("quizzes.attempt", attempt_id=attempt_id, page=_posted_page())
+    db = get_session()
+    user = _form_token_user(db, attempt_id)
+    if user is None:
+        flash("Phiên làm việc đã hết hạn nên các câu trả lời trên trang chưa được lưu.", "error")
+    else:
+        try:
+            refused = _save_posted_page(db, user, attempt_id)
+        except DomainError as exc:  # not this user's attempt
+            db.rollback()
+            flash(exc.message, "error")
+        else:
+            if refused is None:
+                flash("Phiên làm việc đã hết hạn, nhưng các câu trả lời trên trang đã được lưu.", "info")
+    if current_user.is_authenticated:
+        return redirect(target)
+    return redirect(url_for("accounts.login", next=target))
+
+
+@on_expired_login("quizzes.submit")
+def _submit_after_expired_login():
+    """ "Nộp bài" after the login expired: nothing is submitted (every answer was saved before); after
+    logging in again the learner is back on the summary page to press it again."""
+    target = url_for("quizzes.summary", attempt_id=request.view_args["attempt_id"])
+    flash("Phiên làm việc đã hết hạn nên bài chưa được nộp. Các câu trả lời đã lưu vẫn còn.", "error")
+    if current_user.is_authenticated:
+        return redirect(target)
+    return redirect(url_for("accounts.login", next=target))
 
 
 @bp.route("/attempts/<int:attempt_id>/answer", methods=["POST"])

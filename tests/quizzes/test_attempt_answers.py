@@ -4,7 +4,9 @@ CSRF, double submission, the page-by-page form, and right answers kept from the 
 from __future__ import annotations
 
 import random
+import re
 from datetime import timedelta
+from html import unescape
 
 from sqlalchemy import delete, select
 
@@ -254,3 +256,110 @@ def test_review_visibility_follows_the_options(db, client, auth):
     db.flush()
     html = client.get(f"/quizzes/attempts/{attempt.id}/review").get_data(as_text=True)
     assert "Đáp án đúng: Quốc hội" in html and "Chưa đúng." in html and "attempt-grade" in html
+
+
+def _page_form(html: str, attempt, q, **answers) -> dict:
+    """The page-by-page form as the browser would send it: its hidden fields and the given answers."""
+    hidden = r'<input type="hidden" name="(csrf_token|attempt_token|page|was\d+)" value="([^"]*)"'
+    fields = {name: unescape(value) for name, value in re.findall(hidden, html)}
+    data = {**fields, "present": [str(aq.position) for aq in q.values()], "action": "next"}
+    data.update({f"q{q[name].position}": value for name, value in answers.items()})
+    return data
+
+
+def test_page_form_after_the_login_expired_keeps_the_answers(app, db, client, auth):
+    _, attempt, q = _start(db, shuffle_questions=False)
+    auth.login("officer@test.vn")
+    data = _page_form(_page(client, attempt), attempt, q, **{"Q2 chọn": "a1", "Q3 nhiều": ["a1", "a3"]})
+    assert data["attempt_token"]
+    client.delete_cookie("session", domain="lms.test")  # the login and its CSRF token are gone
+    res = client.post(f"/quizzes/attempts/{attempt.id}/page", data=data)
+    assert res.status_code == 302 and "/login?next=" in res.headers["Location"]
+    assert _stored(db, q["Q2 chọn"]) == "a1" and _stored(db, q["Q3 nhiều"]) == ["a1", "a3"]
+    login_page = client.get(res.headers["Location"]).get_data(as_text=True)
+    assert "các câu trả lời trên trang đã được lưu" in login_page
+
+    # Logged in, but the CSRF token is stale: saved as well, and back on the page.
+    auth.login("officer@test.vn")
+    data = _page_form(_page(client, attempt), attempt, q, **{"Q1 quyền": "true"})
+    data["csrf_token"] = "stale"
+    res = client.post(f"/quizzes/attempts/{attempt.id}/page", data=data)
+    assert res.status_code == 302 and res.headers["Location"].endswith(
+        f"/quizzes/attempts/{attempt.id}?page=1"
+    )
+    assert _stored(db, q["Q1 quyền"]) == "true"
+
+
+def test_page_form_without_a_valid_form_token_saves_nothing(app, db, client, auth, world):
+    _, attempt, q = _start(db, shuffle_questions=False)
+    auth.login("officer@test.vn")
+    data = _page_form(_page(client, attempt), attempt, q, **{"Q2 chọn": "a1"})
+    client.delete_cookie("session", domain="lms.test")
+    for token in ("", "forged", form_token_for(app, attempt.id + 1, world.officer_user.id)):
+        res = client.post(f"/quizzes/attempts/{attempt.id}/page", data={**data, "attempt_token": token})
+        assert res.status_code == 302 and "/login?next=" in res.headers["Location"]
+    # signed for this attempt, but for someone else (the trainer): not their attempt
+    res = client.post(
+        f"/quizzes/attempts/{attempt.id}/page",
+        data={**data, "attempt_token": form_token_for(app, attempt.id, world.trainer.id)},
+    )
+    assert res.status_code == 302
+    assert _stored(db, q["Q2 chọn"]) is None
+    assert "chưa được lưu" in client.get("/login").get_data(as_text=True)
+
+
+def test_page_form_after_the_deadline_and_grace_is_refused_even_with_its_token(db, client, auth):
+    _, attempt, q = _start(db, shuffle_questions=False, grace_seconds=30)
+    auth.login("officer@test.vn")
+    data = _page_form(_page(client, attempt), attempt, q, **{"Q2 chọn": "a1"})
+    client.delete_cookie("session", domain="lms.test")
+    db.get(QuizAttempt, attempt.id).deadline_at = utcnow() - timedelta(minutes=5)
+    db.flush()
+    client.post(f"/quizzes/attempts/{attempt.id}/page", data=data)
+    db.expire_all()
+    assert _stored(db, q["Q2 chọn"]) is None and db.get(QuizAttempt, attempt.id).state == "submitted"
+
+
+def test_submit_after_the_login_expired_submits_nothing_and_returns_to_the_summary(db, client, auth):
+    _, attempt, _ = _start(db)
+    auth.login("officer@test.vn")
+    summary = client.get(f"/quizzes/attempts/{attempt.id}/summary").get_data(as_text=True)
+    client.delete_cookie("session", domain="lms.test")
+    res = client.post(f"/quizzes/attempts/{attempt.id}/submit", data={"csrf_token": csrf_from(summary)})
+    assert res.status_code == 302
+    assert f"next=/quizzes/attempts/{attempt.id}/summary" in res.headers["Location"].replace("%2F", "/")
+    db.expire_all()
+    assert db.get(QuizAttempt, attempt.id).state == "in_progress"
+    assert "bài chưa được nộp" in client.get("/login").get_data(as_text=True)
+
+
+def form_token_for(app, attempt_id: int, user_id: int) -> str:
+    from elearn.quizzes.quiz_attempt_views import form_token
+
+    with app.test_request_context():
+        return form_token(attempt_id, user_id)
+
+
+def test_page_form_saves_only_what_changed_on_it(db, client, auth):
+    _, attempt, q = _start(db, shuffle_questions=False)
+    auth.login("officer@test.vn")
+    tab_a = _page(client, attempt)
+    assert f'name="was{q["Q1 quyền"].position}" value="null"' in tab_a
+    token = csrf_from(_page(client, attempt))  # tab B, with the script, answers Q1 afterwards
+    assert _post(client, attempt, token, q["Q1 quyền"].position, "false").status_code == 200
+    res = client.post(
+        f"/quizzes/attempts/{attempt.id}/page", data=_page_form(tab_a, attempt, q, **{"Q2 chọn": "a1"})
+    )
+    assert res.status_code == 302
+    assert _stored(db, q["Q1 quyền"]) == "false" and _stored(db, q["Q2 chọn"]) == "a1"  # tab A left Q1 alone
+    client.post(
+        f"/quizzes/attempts/{attempt.id}/page", data=_page_form(tab_a, attempt, q, **{"Q1 quyền": "true"})
+    )
+    assert _stored(db, q["Q1 quyền"]) == "true"  # a change made on the page is saved
+
+
+def test_a_huge_position_is_refused_not_a_500(db, client, auth):
+    _, attempt, _ = _start(db)
+    auth.login("officer@test.vn")
+    token = csrf_from(_page(client, attempt))
+    assert _post(client, attempt, token, 10**30, "a1").status_code == 422
