@@ -77,7 +77,7 @@ def shown_question(aq: AttemptQuestion, number: int, flags: dict) -> ShownQuesti
         kind=kind,
         text_html=render_text(view["text"], view.get("text_format", "html")),
         response=aq.response,
-        saved=aq.response_saved_at is not None,
+        saved=aq.response_saved_at is not None and aq.response not in (None, "", [], {}),  # an answer kept
         max_mark=aq.max_mark,
     )
     if kind in ("single", "multi"):

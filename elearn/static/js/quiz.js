@@ -17,6 +17,7 @@
   var sending = false, retryDelay = 1000, retryTimer = null, needLogin = false, closed = false;
 
   var SAVED = "Đã lưu", PENDING = "Chưa lưu — sẽ gửi lại khi có mạng", SAVING = "Đang lưu…";
+  var WAITING_LOGIN = "Chưa lưu — đăng nhập lại để gửi";
 
   function load() {
     try { return JSON.parse(localStorage.getItem(key) || "{}"); } catch (e) { return {}; }
@@ -120,6 +121,7 @@
   function showLogin() {
     needLogin = true;
     if (loginEl) loginEl.hidden = false;
+    Object.keys(queue).forEach(function (p) { markQuestion(p, WAITING_LOGIN, "pending"); });
     setStatus("Phiên đăng nhập hết hạn — đăng nhập lại để gửi tiếp", "login");
   }
 
@@ -143,6 +145,7 @@
         if (res.status === 409) {
           closed = true;
           delete queue[position]; store(queue);
+          markQuestion(position, data.error || "Không lưu được: bài làm đã được nộp.", "error");
           setStatus(data.error || "Bài làm đã được nộp.", "closed");
           if (data.review_url) setTimeout(function () { window.location.assign(data.review_url); }, 2500);
           return "stop";
@@ -186,7 +189,7 @@
   Object.keys(queue).forEach(function (p) {
     var block = document.getElementById("q" + p);
     if (block && form.id === "attempt-form") applyQueued(block, queue[p].response);
-    markQuestion(p, PENDING, "pending");
+    markQuestion(p, navigator.onLine === false ? PENDING : SAVING, "pending");
   });
 
   if (form.id === "attempt-form") {
@@ -202,7 +205,16 @@
       timers[block.dataset.position] = setTimeout(function () { enqueue(block); }, 700);
     });
     form.addEventListener("submit", function (ev) {
-      if (navigator.onLine !== false) return;
+      if (navigator.onLine !== false) {
+        // The page form sends this page's answers with it (the server saves what changed on the page):
+        // they leave the queue, unless they changed again since being queued.
+        Array.prototype.forEach.call(form.querySelectorAll(".question"), function (block) {
+          var p = block.dataset.position;
+          if (queue[p] && JSON.stringify(queue[p].response) === JSON.stringify(responseOf(block))) delete queue[p];
+        });
+        store(queue);
+        return;
+      }
       ev.preventDefault();
       setStatus("Đang mất mạng — câu trả lời được giữ trên máy; chờ có mạng rồi chuyển trang hoặc nộp bài.", "pending");
     });
