@@ -73,6 +73,8 @@ def _print_bulk(result: BulkResult) -> None:
     click.echo(result.summary())
     for name, reasons in result.skipped:
         click.echo(f"  - {name}: {'; '.join(reasons)}")
+    for name, message in result.failed:
+        click.echo(f"  - {name}: {message}")
 
 
 def register(app: Flask) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 REQUIRED = "Vui lòng nhập trường này."
@@ -36,8 +36,28 @@ class TypeForm(FlaskForm):
     place = StringField("Nơi cấp", validators=[DataRequired(REQUIRED), Length(max=100)])
 
 
-class SerialSearchForm(FlaskForm):
+class SerialLookupForm(FlaskForm):
+    """A serial and a second detail printed on the paper (the verify service compares them)."""
+
     class Meta:
         csrf = False
 
-    serial = StringField("Số hiệu chứng chỉ", validators=[Optional(), Length(max=40)])
+    serial = StringField(
+        "Số hiệu chứng chỉ",
+        validators=[DataRequired("Hãy nhập số hiệu in trên chứng chỉ."), Length(max=40)],
+    )
+    holder_name = StringField("Họ và tên người được cấp", validators=[Optional(), Length(max=200)])
+    date_of_birth = DateField(
+        "Ngày sinh",
+        format=["%Y-%m-%d", "%d/%m/%Y"],  # the date picker's value, or typed as printed
+        validators=[Optional()],
+        invalid_value_message="Ngày sinh không hợp lệ; hãy nhập theo dạng ngày/tháng/năm.",
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not (self.holder_name.data or "").strip() and self.date_of_birth.data is None:
+            self.holder_name.errors.append("Hãy nhập thêm họ và tên hoặc ngày sinh in trên chứng chỉ.")
+            return False
+        return True

@@ -25,6 +25,7 @@ from elearn.certificates.keys import current_key
 from elearn.certificates.models import Certificate, CertificateType, SerialCounter
 from elearn.certificates.pdf import CertificateFields, render_certificate
 from elearn.certificates.tokens import TokenRecord, build_verify_url, sign_record
+from elearn.classes.completion import MemberStatus
 from elearn.classes.models import TrainingClass
 from elearn.errors import DomainError, NotFound, ValidationError
 from elearn.officers.models import Officer
@@ -46,13 +47,22 @@ class Issuer:
 class BulkResult:
     issued: list[Certificate] = field(default_factory=list)
     existing: list[Certificate] = field(default_factory=list)
-    skipped: list[tuple[str, list[str]]] = field(default_factory=list)  # (name, reasons)
+    skipped: list[tuple[str, list[str]]] = field(default_factory=list)  # (name, reasons): not eligible
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (name, error): eligible, not issued
 
     def summary(self) -> str:
-        return (
+        text = (
             f"Đã cấp {len(self.issued)} chứng chỉ mới; {len(self.existing)} học viên đã có chứng chỉ; "
             f"{len(self.skipped)} học viên chưa đủ điều kiện."
         )
+        return text + (f" Không cấp được cho {len(self.failed)} học viên." if self.failed else "")
+
+    def page_summary(self) -> str:
+        """One line for the class page, whose table already says why each learner is not eligible."""
+        text = f"Đã cấp {len(self.issued)} chứng chỉ"
+        if self.skipped:
+            return f"{text}; {len(self.skipped)} học viên chưa đủ điều kiện (xem bảng)."
+        return f"{text}."
 
 
 def nfc(text: str) -> str:
@@ -245,6 +255,26 @@ def class_plan(
     return training_class, ctype, eligibility.roster(session, training_class, issuer.now)
 
 
+def ready_officer_ids(
+    session: Session, ctype: CertificateType, training_class: TrainingClass, statuses: list[MemberStatus]
+) -> set[int]:
+    """Members a bulk run would issue to: completed, with a date of birth, no valid certificate yet."""
+    completed = [s.officer_id for s in statuses if s.completed]
+    if not completed:
+        return set()
+    with_dob = session.scalars(
+        select(Officer.id).where(Officer.id.in_(completed), Officer.date_of_birth.is_not(None))
+    )
+    holders = session.scalars(
+        select(Certificate.officer_id).where(
+            Certificate.type_id == ctype.id,
+            Certificate.class_key == training_class.id,
+            Certificate.status == "valid",
+        )
+    )
+    return set(with_dob) - set(holders)
+
+
 def issue_member(session, actor, training_class, ctype, status, issuer, result: BulkResult) -> None:
     """One member of a bulk run: issued, already had one, or skipped with the reasons."""
     found = existing_valid(session, ctype.id, training_class.id, status.officer_id)
@@ -259,7 +289,7 @@ def issue_member(session, actor, training_class, ctype, status, issuer, result: 
     try:
         cert, created = _issue_checked(session, actor, ctype, officer, training_class, verdict.result, issuer)
     except DomainError as error:  # e.g. a character the font cannot print: report it, go on
-        result.skipped.append((officer.full_name, [error.message]))
+        result.failed.append((officer.full_name, error.message))
         return
     (result.issued if created else result.existing).append(cert)
 

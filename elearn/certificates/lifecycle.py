@@ -11,17 +11,15 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from elearn.accounts.models import Role, User
+from elearn.accounts.models import User
 from elearn.audit.services import record as audit
-from elearn.authz import in_subtree, scope_root
 from elearn.certificates import access, eligibility, storage
 from elearn.certificates.issuing import Issuer, _create, nfc
 from elearn.certificates.models import Certificate, CertificateType
 from elearn.classes.completion import local_date
 from elearn.classes.models import TrainingClass
-from elearn.errors import Conflict, Forbidden, NotFound, ValidationError
+from elearn.errors import Conflict, NotFound, ValidationError
 from elearn.officers.models import Officer
-from elearn.orgs.models import OrgUnit
 from elearn.targets import standing
 
 STATUS_LABELS = {"valid": "Hợp lệ", "revoked": "Đã thu hồi", "expired": "Hết hạn", "invalid": "Không hợp lệ"}
@@ -77,12 +75,11 @@ class ListFilter:
 def list_certificates(
     session: Session, actor: User | None, flt: ListFilter, today: date
 ) -> list[Certificate]:
-    """Certificates issued by units in the actor's scope (the command line and admins: all)."""
-    stmt = select(Certificate).join(OrgUnit, OrgUnit.id == Certificate.issuing_unit_id)
-    if actor is not None:
-        root = scope_root(session, actor)
-        if root is not None:
-            stmt = stmt.where(in_subtree(root))
+    """The certificates the actor manages (access.managed_certificates), newest first."""
+    stmt = select(Certificate)
+    rule = access.managed_certificates(session, actor)
+    if rule is not None:
+        stmt = stmt.where(rule)
     if flt.q.strip():
         text = nfc(flt.q)
         stmt = stmt.where(
@@ -136,9 +133,7 @@ def revoke(session: Session, actor: User | None, serial: str, reason: str, now: 
     if not reason:
         raise ValidationError("Hãy nhập lý do thu hồi.")
     cert = get_by_serial(session, serial)
-    if actor is not None and not actor.has_role(Role.STAFF, Role.ADMIN):
-        raise Forbidden()
-    access.require_manage(session, actor, cert.issuing_unit_id, access.class_unit_id(session, cert.class_id))
+    access.require_manage_certificate(session, actor, cert)
     if cert.status == "revoked":
         raise Conflict(f"Chứng chỉ {cert.serial} đã bị thu hồi trước đó.")
     cert.status = "revoked"

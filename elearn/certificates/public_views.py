@@ -6,6 +6,7 @@ from flask import current_app, jsonify, render_template, request
 
 from elearn.certificates import keys
 from elearn.certificates.blueprint import bp
+from elearn.certificates.forms import SerialLookupForm
 from elearn.certificates.tokens import public_keys_json
 from elearn.certificates.verification import Verification, log, verify_serial, verify_token
 from elearn.db import connect, get_session, utcnow
@@ -35,18 +36,27 @@ def _logged(channel: str, check) -> Verification:
 @public
 def verify(cert_token: str):
     result = _logged("web", lambda db: verify_token(db, cert_token, today()))
-    return render_template("certificates/verify.html", result=result, serial_query=None)
+    return render_template("certificates/verify.html", result=result, form=SerialLookupForm(formdata=None))
 
 
 @bp.route("/v")
 @verify_limit
 @public
 def verify_by_serial():
-    serial = request.args.get("serial", "").strip()
+    form = SerialLookupForm(formdata=request.args or None)
     result = None
-    if serial:
-        result = _logged("serial", lambda db: verify_serial(db, serial, today()))
-    return render_template("certificates/verify.html", result=result, serial_query=serial)
+    if request.args and form.validate():
+        result = _logged(
+            "serial",
+            lambda db: verify_serial(
+                db,
+                form.serial.data,
+                today(),
+                holder_name=form.holder_name.data or "",
+                date_of_birth=form.date_of_birth.data,
+            ),
+        )
+    return render_template("certificates/verify.html", result=result, form=form)
 
 
 @bp.route("/api/v1/verify/<cert_token>")

@@ -20,8 +20,16 @@ from elearn.certificates.lifecycle import STATUS_LABELS, status_of
 from elearn.certificates.models import Certificate, CertificateType, VerificationLog
 from elearn.certificates.tokens import InvalidToken, TokenRecord, parse_and_verify
 from elearn.db import begin_writes
+from elearn.officers.models import search_key
 from elearn.orgs.models import OrgUnit
 
+HEADLINES = {
+    "valid": "Chứng chỉ hợp lệ",
+    "revoked": "Chứng chỉ đã bị thu hồi",
+    "expired": "Chứng chỉ đã hết hạn",
+    "invalid": "Chứng chỉ không hợp lệ",
+}
+NO_MATCH = "Không tìm thấy chứng chỉ khớp số hiệu và thông tin đã nhập."
 _SIGNATURE_RETRY_AGE = 5.0  # seconds: how stale the cached key ring may be before a failed check reloads it
 
 _COLUMNS = (
@@ -32,7 +40,6 @@ _COLUMNS = (
     Certificate.expiry_date,
     Certificate.status,
     Certificate.revoked_at,
-    Certificate.revoked_reason,
     Certificate.course_title,
     Certificate.class_code,
     CertificateType.code,
@@ -47,11 +54,15 @@ class Verification:
     message: str = ""  # why invalid, in Vietnamese
     fields: dict = field(default_factory=dict)  # what a verifier compares with the paper
     revoked_at: datetime | None = None
-    revoked_reason: str | None = None
+    heading: str = ""  # the page's h1 when the status's own would mislead
 
     @property
     def label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def headline(self) -> str:
+        return self.heading or HEADLINES[self.status]
 
     def as_json(self) -> dict:
         data = {"status": self.status, "label": self.label}
@@ -59,9 +70,9 @@ class Verification:
             data["message"] = self.message
         for key, value in self.fields.items():
             data[key] = value.isoformat() if isinstance(value, date) else value
+        # not the revocation's reason: free text from staff, for the holder and staff, not the public
         if self.status == "revoked":
             data["revoked_at"] = self.revoked_at.isoformat() if self.revoked_at else None
-            data["revoked_reason"] = self.revoked_reason
         return data
 
 
@@ -87,13 +98,13 @@ def _fields(row) -> dict:
         "serial": row[0],
         "holder_name": row[1],
         "date_of_birth": row[2],
-        "type_code": row[10],
-        "type_name": row[11],
-        "course_title": row[8],
-        "class_code": row[9],
+        "type_code": row[9],
+        "type_name": row[10],
+        "course_title": row[7],
+        "class_code": row[8],
         "issue_date": row[3],
         "expiry_date": row[4],
-        "issuing_unit": row[12],
+        "issuing_unit": row[11],
     }
 
 
@@ -111,7 +122,7 @@ def _token_fields(record: TokenRecord) -> dict:
 
 def _from_row(row, today: date) -> Verification:
     status = status_of(row[5], row[4], today)
-    return Verification(status, fields=_fields(row), revoked_at=row[6], revoked_reason=row[7])
+    return Verification(status, fields=_fields(row), revoked_at=row[6])
 
 
 def check_signature(session: Session | Connection, token: str) -> TokenRecord:
@@ -144,7 +155,7 @@ def _verify_token(session: Session | Connection, token: str, today: date) -> Ver
         record.issue_date,
         record.expiry_date,
     )
-    if signed != (row[1], row[2], row[10], row[3], row[4]):
+    if signed != (row[1], row[2], row[9], row[3], row[4]):
         return Verification(
             "invalid", "Thông tin trong mã QR không khớp với chứng chỉ đã cấp.", _token_fields(record)
         )
@@ -193,9 +204,26 @@ def verify_token(session: Session | Connection, token: str, today: date) -> Veri
     return _verify_token(session, token, today)
 
 
-def verify_serial(session: Session | Connection, serial: str, today: date) -> Verification:
+def verify_serial(
+    session: Session | Connection,
+    serial: str,
+    today: date,
+    *,
+    holder_name: str = "",
+    date_of_birth: date | None = None,
+) -> Verification:
+    """The certificate only when the holder's name (compared without accents, case or extra spaces) and/or
+    date of birth given from the paper match too: serials are sequential, so a serial alone must not show
+    who holds it. An unknown serial and a wrong detail give the same answer."""
     serial = serial.strip().upper()[:40]
+    name = search_key(holder_name or "")
     row = _row(session, serial) if serial else None
-    if row is None:
-        return Verification("invalid", "Không có chứng chỉ nào mang số hiệu này.")
+    matches = (
+        row is not None
+        and (bool(name) or date_of_birth is not None)
+        and (not name or search_key(row[1]) == name)
+        and (date_of_birth is None or row[2] == date_of_birth)
+    )
+    if not matches:
+        return Verification("invalid", NO_MATCH, heading="Không tìm thấy chứng chỉ")
     return _from_row(row, today)
