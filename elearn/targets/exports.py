@@ -151,6 +151,9 @@ def missing_rows(page) -> list[list]:
 
 
 def quota_rows(summary) -> list[list]:
+    """The dashboard's class plan: each child's plan against its subtree, the classes the unit organised
+    itself, then the unit's own plan against its whole subtree; note rows say why a part is empty."""
+    unit, year = summary.unit, summary.year
     rows = [
         [
             u.name,
@@ -162,15 +165,48 @@ def quota_rows(summary) -> list[list]:
         ]
         for u, p in summary.children
     ]
-    t = summary.handed_down
+    if summary.children:
+        t = summary.handed_down
+        rows.append(
+            [
+                "Cộng các đơn vị trực thuộc",
+                t.planned_classes,
+                t.delivered_classes,
+                t.planned_learners,
+                t.delivered_learners,
+                pct(t.percent_learners),
+            ]
+        )
+    own_held = summary.held_by_unit
+    if own_held.delivered_classes:
+        rows.append(
+            [
+                f"Lớp do chính {unit.name} tổ chức (không thuộc kế hoạch giao cho đơn vị trực thuộc)",
+                None,
+                own_held.delivered_classes,
+                None,
+                own_held.delivered_learners,
+                None,
+            ]
+        )
+    own = summary.own
     rows.append(
         [
-            "Tổng cộng",
-            t.planned_classes,
-            t.delivered_classes,
-            t.planned_learners,
-            t.delivered_learners,
-            pct(t.percent_learners),
+            f"Toàn hệ thống {unit.name} (kế hoạch do cấp trên giao)",
+            own.planned_classes,
+            own.delivered_classes,
+            own.planned_learners,
+            own.delivered_learners,
+            pct(own.percent_learners),
         ]
     )
+    if not summary.children:
+        rows.append(
+            [
+                f"Ghi chú: năm {year} chưa giao kế hoạch lớp cho đơn vị trực thuộc nào "
+                "và các đơn vị trực thuộc chưa mở lớp nào."
+            ]
+        )
+    if not (own.planned_classes or own.planned_learners):
+        rows.append([f"Ghi chú: cấp trên chưa giao kế hoạch lớp năm {year} cho {unit.name}."])
     return rows

@@ -2,6 +2,10 @@
 
 Delivered = classes organised in the unit's subtree that started in the year, on or before the evaluation day,
 and their enrolled learners (ClassMember rows). All sums are SQL aggregates joined to child subtrees by path.
+
+Every Plan compares a plan with the classes of the same scope: the unit's own plan (given by its parent) with
+its whole subtree, each child's plan with that child's subtree. Classes the unit organises itself belong to no
+child; `held_by_unit` counts them so that the children's rows plus these add up to the whole subtree.
 """
 
 from __future__ import annotations
@@ -45,8 +49,9 @@ class QuotaSummary:
     unit: OrgUnit
     year: int
     own: Plan  # the plan handed to this unit by its parent, and what its subtree delivered
-    by_source: dict[str, Plan] = field(default_factory=dict)  # handed down to children + delivered
+    by_source: dict[str, Plan] = field(default_factory=dict)  # `own`, split by funding source
     children: list[tuple[OrgUnit, Plan]] = field(default_factory=list)  # furthest behind first
+    held_by_unit: Plan = field(default_factory=Plan)  # classes organised by the unit itself (no plan)
 
     @property
     def handed_down(self) -> Plan:
@@ -86,38 +91,36 @@ def _delivered(year: int, today: date):
 def quota_summary(session: Session, actor: User, unit: OrgUnit, year: int, today: date) -> QuotaSummary:
     get_unit(session, actor, unit.id)
     held = _delivered(year, today)
-    inside = path_in_subtree(held.c.path, unit.path)
-    own = Plan()
-    for classes, learners in session.execute(
-        select(
-            func.coalesce(func.sum(ClassQuota.planned_classes), 0),
-            func.coalesce(func.sum(ClassQuota.planned_learners), 0),
-        ).where(ClassQuota.unit_id == unit.id, ClassQuota.year == year)
-    ):
-        own.planned_classes, own.planned_learners = int(classes), int(learners)
-    by_source = {code: Plan() for code in FUNDING_SOURCES}
-    for source, classes, learners in session.execute(
-        select(held.c.funding_source, func.count(), func.coalesce(func.sum(held.c.learners), 0))
-        .where(inside)
-        .group_by(held.c.funding_source)
-    ):
-        plan = by_source.setdefault(source, Plan())
-        plan.delivered_classes, plan.delivered_learners = int(classes), int(learners)
-        own.delivered_classes += int(classes)
-        own.delivered_learners += int(learners)
-    child = aliased(OrgUnit, name="child")
+    by_source: dict[str, Plan] = {}
     for source, classes, learners in session.execute(
         select(
             ClassQuota.funding_source,
             func.sum(ClassQuota.planned_classes),
             func.sum(ClassQuota.planned_learners),
         )
-        .join(child, child.id == ClassQuota.unit_id)
-        .where(child.parent_id == unit.id, ClassQuota.year == year)
+        .where(ClassQuota.unit_id == unit.id, ClassQuota.year == year)
         .group_by(ClassQuota.funding_source)
     ):
+        by_source[source] = Plan(planned_classes=int(classes), planned_learners=int(learners))
+    for source, classes, learners in session.execute(
+        select(held.c.funding_source, func.count(), func.coalesce(func.sum(held.c.learners), 0))
+        .where(path_in_subtree(held.c.path, unit.path))
+        .group_by(held.c.funding_source)
+    ):
         plan = by_source.setdefault(source, Plan())
-        plan.planned_classes, plan.planned_learners = int(classes), int(learners)
+        plan.delivered_classes, plan.delivered_learners = int(classes), int(learners)
+    own = Plan()
+    for plan in by_source.values():
+        own.planned_classes += plan.planned_classes
+        own.planned_learners += plan.planned_learners
+        own.delivered_classes += plan.delivered_classes
+        own.delivered_learners += plan.delivered_learners
+    held_by_unit = Plan()
+    for classes, learners in session.execute(
+        select(func.count(), func.coalesce(func.sum(held.c.learners), 0)).where(held.c.path == unit.path)
+    ):
+        held_by_unit.delivered_classes, held_by_unit.delivered_learners = int(classes), int(learners)
+    child = aliased(OrgUnit, name="child")
     planned = dict(
         (uid, (int(c), int(n)))
         for uid, c, n in session.execute(
@@ -148,5 +151,5 @@ def quota_summary(session: Session, actor: User, unit: OrgUnit, year: int, today
         if pc or pl or dc or dl:
             children.append((c, Plan(pc, pl, dc, dl)))
     children.sort(key=lambda cp: (cp[1].percent_learners is None, cp[1].percent_learners or 0.0, cp[0].name))
-    by_source = {k: v for k, v in by_source.items() if any(vars(v).values())}
-    return QuotaSummary(unit, year, own, by_source, children)
+    by_source = {k: by_source[k] for k in [*FUNDING_SOURCES, *sorted(by_source)] if k in by_source}
+    return QuotaSummary(unit, year, own, by_source, children, held_by_unit)

@@ -95,7 +95,7 @@ def quota_export(unit_id: int, fmt: str):
     db = get_session()
     unit = services.get_unit(db, current_user, unit_id)
     summary = quotas.quota_summary(db, current_user, unit, _year(), today())
-    heading = f"Kế hoạch lớp năm {summary.year} của các đơn vị trực thuộc {unit.name}"
+    heading = f"Kế hoạch lớp năm {summary.year} — {unit.name}"
     data = exports.render(fmt, "Kế hoạch lớp", exports.QUOTA_HEADERS, exports.quota_rows(summary), heading)
     return _download(fmt, f"ke-hoach-lop-{unit.code}-{summary.year}", data)
 
