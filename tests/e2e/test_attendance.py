@@ -17,51 +17,66 @@ from tests import factories
 from tests.e2e.conftest import login
 
 
-@pytest.fixture
-def blended_class(live_server, tmp_path_factory):
-    """Three members and one session that has started, written into the live server's database."""
+def _class_in_live_database(
+    tmp_path_factory, code: str, title: str, members: list[str], *, session_started: bool = False, **fields
+) -> int:
+    """A class of trainer@test.vn with `members` (and a session that has started), written into the live
+    server's database once per code."""
     # live_server keeps its database in a "live*" folder of the session's base temp dir.
     paths = sorted(tmp_path_factory.getbasetemp().glob("live*/live.sqlite3"))
     assert paths, "live server database not found"
     engine = make_engine(f"sqlite:///{paths[-1]}")
     with Session(engine) as db:
-        existing = db.scalar(select(TrainingClass).where(TrainingClass.code == "K.E2E"))
+        existing = db.scalar(select(TrainingClass).where(TrainingClass.code == code))
         if existing is None:
-            course = Course(code="E2E-ATT", title="Chuyên đề điểm danh", enrolment="class")
+            course = Course(code=f"E2E-{code}", title=f"Chuyên đề của lớp {code}", enrolment="class")
             db.add(course)
             db.flush()
             a, a1 = factories.unit(db, "TEST-A"), factories.unit(db, "TEST-A1")
             existing = TrainingClass(
-                code="K.E2E",
-                title="Lớp kết hợp thử nghiệm",
+                code=code,
+                title=title,
                 course_id=course.id,
                 unit_id=a.id,
-                start_date=date.today() - timedelta(days=3),
                 end_date=date.today() + timedelta(days=30),
                 capacity=10,
-                completion_rule={"min_attendance": 100},
+                **fields,
             )
             db.add(existing)
             db.flush()
             trainer = db.scalar(select(User).where(User.email == "trainer@test.vn"))
             db.add(ClassTrainer(class_id=existing.id, user_id=trainer.id))
-            for name in ("Đặng Văn Hùng", "Ngô Thị Hạnh", "Phan Minh Quân"):
-                person = factories.officer(db, a1, name=name)
-                db.add(ClassMember(class_id=existing.id, officer_id=person.id))
-            start = utcnow() - timedelta(hours=1)
-            db.add(
-                ClassSession(
-                    class_id=existing.id,
-                    starts_at=start,
-                    ends_at=start + timedelta(hours=3),
-                    place="Hội trường tầng 2",
-                    topic="Đối thoại tại nơi làm việc",
+            for name in members:
+                db.add(ClassMember(class_id=existing.id, officer_id=factories.officer(db, a1, name=name).id))
+            if session_started:
+                start = utcnow() - timedelta(hours=1)
+                db.add(
+                    ClassSession(
+                        class_id=existing.id,
+                        starts_at=start,
+                        ends_at=start + timedelta(hours=3),
+                        place="Hội trường tầng 2",
+                        topic="Đối thoại tại nơi làm việc",
+                    )
                 )
-            )
             db.commit()
         class_id = existing.id
     engine.dispose()
     return class_id
+
+
+@pytest.fixture
+def blended_class(live_server, tmp_path_factory):
+    """Three members and one session that has started."""
+    return _class_in_live_database(
+        tmp_path_factory,
+        "K.E2E",
+        "Lớp kết hợp thử nghiệm",
+        ["Đặng Văn Hùng", "Ngô Thị Hạnh", "Phan Minh Quân"],
+        session_started=True,
+        start_date=date.today() - timedelta(days=3),
+        completion_rule={"min_attendance": 100},
+    )
 
 
 def test_trainer_marks_attendance_on_a_phone(live_server, phone, blended_class):
@@ -97,30 +112,9 @@ def test_trainer_marks_attendance_on_a_phone(live_server, phone, blended_class):
 
 
 def test_removing_a_member_asks_first(live_server, phone, tmp_path_factory):
-    paths = sorted(tmp_path_factory.getbasetemp().glob("live*/live.sqlite3"))
-    engine = make_engine(f"sqlite:///{paths[-1]}")
-    with Session(engine) as db:
-        course = Course(code="E2E-CONFIRM", title="Chuyên đề xác nhận", enrolment="class")
-        db.add(course)
-        db.flush()
-        a, a1 = factories.unit(db, "TEST-A"), factories.unit(db, "TEST-A1")
-        tc = TrainingClass(
-            code="K.E2E-XN",
-            title="Lớp thử hỏi trước khi xóa",
-            course_id=course.id,
-            unit_id=a.id,
-            start_date=date.today(),
-            end_date=date.today() + timedelta(days=30),
-            capacity=10,
-        )
-        db.add(tc)
-        db.flush()
-        trainer = db.scalar(select(User).where(User.email == "trainer@test.vn"))
-        db.add(ClassTrainer(class_id=tc.id, user_id=trainer.id))
-        db.add(ClassMember(class_id=tc.id, officer_id=factories.officer(db, a1, name="Lý Văn Tạm").id))
-        db.commit()
-        class_id = tc.id
-    engine.dispose()
+    class_id = _class_in_live_database(
+        tmp_path_factory, "K.E2E-XN", "Lớp thử hỏi trước khi xóa", ["Lý Văn Tạm"], start_date=date.today()
+    )
 
     login(phone, live_server, "trainer@test.vn")
     phone.goto(f"{live_server}/classes/{class_id}")
