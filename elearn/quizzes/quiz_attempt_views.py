@@ -254,6 +254,13 @@ def save_page(attempt_id: int):
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id, page=max(target, 1)))
 
 
+def _back_after_login(target: str):
+    """To `target`, through the login page when the login itself has expired."""
+    if current_user.is_authenticated:
+        return redirect(target)
+    return redirect(url_for("accounts.login", next=target))
+
+
 @on_expired_login("quizzes.save_page")
 def _save_page_after_expired_login():
     """The page form came back after the login (or its CSRF token) expired. Its signed form token says whose
@@ -274,20 +281,16 @@ def _save_page_after_expired_login():
         else:
             if refused is None:
                 flash("Phiên làm việc đã hết hạn, nhưng các câu trả lời trên trang đã được lưu.", "info")
-    if current_user.is_authenticated:
-        return redirect(target)
-    return redirect(url_for("accounts.login", next=target))
+    return _back_after_login(target)
 
 
 @on_expired_login("quizzes.submit")
 def _submit_after_expired_login():
-    """ "Nộp bài" after the login expired: nothing is submitted (every answer was saved before); after
+    """The "Nộp bài" form after the login expired: nothing is submitted (every answer was saved before); after
     logging in again the learner is back on the summary page to press it again."""
     target = url_for("quizzes.summary", attempt_id=request.view_args["attempt_id"])
     flash("Phiên làm việc đã hết hạn nên bài chưa được nộp. Các câu trả lời đã lưu vẫn còn.", "error")
-    if current_user.is_authenticated:
-        return redirect(target)
-    return redirect(url_for("accounts.login", next=target))
+    return _back_after_login(target)
 
 
 @bp.route("/attempts/<int:attempt_id>/answer", methods=["POST"])
