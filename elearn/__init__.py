@@ -8,8 +8,9 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -17,7 +18,7 @@ from werkzeug.routing import IntegerConverter
 from elearn import db, ops, security
 from elearn.config import load_config
 from elearn.errors import DomainError
-from elearn.extensions import babel, csrf, limiter, login_manager, wtforms_in_vietnamese
+from elearn.extensions import babel, csrf, csrf_token, limiter, login_manager, wtforms_in_vietnamese
 from elearn.web import MAX_INT, ON_EXPIRED_LOGIN
 
 ERROR_TITLES = {
@@ -42,6 +43,9 @@ ERROR_TEXTS = {
     503: "Hệ thống đang bận. Vui lòng thử lại sau giây lát.",
     500: "Hệ thống gặp sự cố. Vui lòng thử lại sau ít phút.",
 }
+
+
+_URL_ID = 1_987_654_321  # a placeholder id for url_for_id(): appears in no route's fixed text
 
 
 class DatabaseInt(IntegerConverter):
@@ -69,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
     ops.init_app(app)
     security.init_app(app)
     csrf.init_app(app)
+    app.jinja_env.globals["csrf_token"] = csrf_token
     login_manager.init_app(app)
     limiter.init_app(app)
     # Only decorated views are limited (login, verification) and their decorators check; with no default or
@@ -106,7 +111,7 @@ def _register_login_loader() -> None:
 
     @login_manager.user_loader
     def _load(key: str):
-        return load_login_session(db.get_session(), key)
+        return load_login_session(db.get_session(), key, db.utcnow())
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -212,6 +217,37 @@ def _register_template_helpers(app: Flask) -> None:
     from elearn.web import vn_number
 
     app.add_template_filter(vn_number, "vn_number")
+
+    # Every page shows the menu and the static files' links; they depend only on the role and on where the
+    # app is mounted, so each is built once per process instead of a dozen url_for() calls per page.
+    menus: dict[tuple[str, str], Markup] = {}
+    static_urls: dict[tuple[str, str], str] = {}
+    id_urls: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+    @app.template_global()
+    def menu_links(role: str) -> Markup:
+        key = (role, request.script_root)
+        if key not in menus:
+            menus[key] = Markup(render_template("_menu.html", role=role))  # noqa: S704 (autoescaped template)
+        return menus[key]
+
+    @app.template_global()
+    def url_for_id(endpoint: str, **value: int) -> str:
+        """url_for(endpoint, name=id) for a route whose only argument is one id (a course outline's lessons):
+        the route is built once, then each id is put in its place."""
+        ((name, number),) = value.items()
+        key = (endpoint, name, request.script_root)
+        if key not in id_urls:
+            id_urls[key] = tuple(url_for(endpoint, **{name: _URL_ID}).split(str(_URL_ID)))
+        head, tail = id_urls[key]
+        return f"{head}{int(number)}{tail}"
+
+    @app.template_global()
+    def static_url(filename: str) -> str:
+        key = (filename, request.script_root)
+        if key not in static_urls:
+            static_urls[key] = url_for("static", filename=filename)
+        return static_urls[key]
 
     @app.context_processor
     def _globals():

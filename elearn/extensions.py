@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import g, request, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
+from flask_wtf.csrf import generate_csrf
 from wtforms.validators import StopValidation
 
 login_manager = LoginManager()
@@ -17,6 +18,25 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"  # "strong" would log phones out whenever their IP changes
 
 csrf = CSRFProtect()
+_SIGNED_CSRF: dict[str, str] = {}
+
+
+def csrf_token() -> str:
+    """The template's csrf_token(): Flask-WTF's generate_csrf(), which signs the session's secret afresh on
+    every page (an HMAC, JSON and base64; 7 % of a lesson page). Tokens carry no time limit here
+    (WTF_CSRF_TIME_LIMIT is None), so the signature made once per session secret serves every later page."""
+    if "csrf_token" not in g:
+        raw = session.get("csrf_token")
+        if raw in _SIGNED_CSRF:
+            g.csrf_token = _SIGNED_CSRF[raw]
+        else:
+            token = generate_csrf()
+            if len(_SIGNED_CSRF) >= 10_000:
+                _SIGNED_CSRF.clear()
+            _SIGNED_CSRF[session["csrf_token"]] = token
+    return g.csrf_token
+
+
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 # WTForms' and Flask-WTF's built-in messages (msgid -> Vietnamese). WTForms ships no Vietnamese catalogue

@@ -67,6 +67,8 @@ class User(Base):
 
     # Key of the server-side login session this object was loaded through (set by the login manager).
     login_key = None
+    # Flags read with the user on every request (accounts.services.add_login_flag); replaced, never changed.
+    login_flags: dict[str, bool] = {}  # noqa: RUF012
 
     def get_id(self) -> str | None:
         return self.login_key

@@ -6,7 +6,7 @@ import re
 import secrets
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select
 from sqlalchemy.orm import Session, lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -73,22 +73,35 @@ def start_login_session(session: Session, user: User, now: datetime, user_agent:
     return login.key
 
 
-# Run on every signed-in request: built once, not per request. The user's unit (joined by default, for the
-# account lists) is loaded only by the few pages that read it: a third of the lookup's cost otherwise.
-_USER_BY_LOGIN = (
-    select(User)
-    .join(LoginSession, LoginSession.user_id == User.id)
-    .where(LoginSession.key == bindparam("key"))
-    .options(lazyload(User.unit))
-)
+# Run on every signed-in request, built once. The user's unit (joined by default, for the account lists) is
+# loaded only by the few pages that read it: a third of the lookup's cost otherwise. Features add the flags
+# they would otherwise query for on every request (`add_login_flag`): one query instead of one each.
+_LOGIN_FLAGS: dict[str, ColumnElement] = {}
+_USER_BY_LOGIN: list[Select] = []
 
 
-def load_login_session(session: Session, key: str) -> User | None:
+def add_login_flag(name: str, expression: ColumnElement) -> None:
+    """A boolean read with the signed-in user: `expression` may use the user's columns and the bound
+    parameter `now`; the request finds it in `current_user.login_flags[name]`."""
+    _LOGIN_FLAGS[name] = expression.label(name)
+    _USER_BY_LOGIN.clear()
+
+
+def _user_by_login() -> Select:
+    if not _USER_BY_LOGIN:
+        stmt = select(User, *_LOGIN_FLAGS.values()).join(LoginSession, LoginSession.user_id == User.id)
+        _USER_BY_LOGIN.append(stmt.where(LoginSession.key == bindparam("key")).options(lazyload(User.unit)))
+    return _USER_BY_LOGIN[0]
+
+
+def load_login_session(session: Session, key: str, now: datetime) -> User | None:
     """The active user signed in under `key`, or None when that login was ended."""
-    user = session.scalar(_USER_BY_LOGIN, {"key": key})
-    if user is None or not user.is_active:
+    row = session.execute(_user_by_login(), {"key": key, "now": now}).first()
+    if row is None or not row[0].is_active:
         return None
+    user = row[0]
     user.login_key = key
+    user.login_flags = {name: bool(value) for name, value in zip(_LOGIN_FLAGS, row[1:], strict=True)}
     return user
 
 

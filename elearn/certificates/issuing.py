@@ -27,6 +27,7 @@ from elearn.certificates.pdf import CertificateFields, render_certificate
 from elearn.certificates.tokens import TokenRecord, build_verify_url, sign_record
 from elearn.classes.completion import MemberStatus
 from elearn.classes.models import TrainingClass
+from elearn.db import inline
 from elearn.errors import DomainError, NotFound, ValidationError
 from elearn.officers.models import Officer
 from elearn.orgs.models import OrgUnit
@@ -104,7 +105,7 @@ def existing_valid(session: Session, type_id: int, class_key: int, officer_id: i
             Certificate.type_id == type_id,
             Certificate.class_key == class_key,
             Certificate.officer_id == officer_id,
-            Certificate.status == "valid",
+            Certificate.status == inline("valid"),
         )
     )
 
@@ -269,7 +270,7 @@ def ready_officer_ids(
         select(Certificate.officer_id).where(
             Certificate.type_id == ctype.id,
             Certificate.class_key == training_class.id,
-            Certificate.status == "valid",
+            Certificate.status == inline("valid"),
         )
     )
     return set(with_dob) - set(holders)

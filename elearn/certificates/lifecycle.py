@@ -18,6 +18,7 @@ from elearn.certificates.issuing import Issuer, _create, nfc
 from elearn.certificates.models import Certificate, CertificateType
 from elearn.classes.completion import local_date
 from elearn.classes.models import TrainingClass
+from elearn.db import inline
 from elearn.errors import Conflict, NotFound, ValidationError
 from elearn.officers.models import Officer
 from elearn.targets import standing
@@ -86,12 +87,12 @@ def list_certificates(
             (Certificate.serial == text.upper()) | Certificate.holder_name.contains(text, autoescape=True)
         )
     if flt.status == "revoked":
-        stmt = stmt.where(Certificate.status == "revoked")
+        stmt = stmt.where(Certificate.status == inline("revoked"))
     elif flt.status == "expired":
-        stmt = stmt.where(Certificate.status == "valid", Certificate.expiry_date < today)
+        stmt = stmt.where(Certificate.status == inline("valid"), Certificate.expiry_date < today)
     elif flt.status == "valid":
         stmt = stmt.where(
-            Certificate.status == "valid",
+            Certificate.status == inline("valid"),
             (Certificate.expiry_date.is_(None)) | (Certificate.expiry_date >= today),
         )
     return list(session.scalars(stmt.order_by(Certificate.id.desc()).limit(flt.limit)))

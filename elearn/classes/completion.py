@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from elearn.classes.models import Attendance, ClassMember, ClassSession, TrainingClass
 from elearn.courses.models import ProgrammeCourse
 from elearn.courses.progress import modules_done_many
-from elearn.db import utcnow
+from elearn.db import inline, utcnow
 from elearn.officers.models import Officer
 from elearn.quizzes.quiz_models import QuizAttempt
 from elearn.quizzes.results import quiz_passed
@@ -197,7 +197,7 @@ def _quiz_results(session: Session, quiz_id, ids: list[int]) -> dict[int, bool |
             .where(
                 QuizAttempt.quiz_id == int(quiz_id),
                 QuizAttempt.officer_id.in_(ids),
-                QuizAttempt.state == "submitted",
+                QuizAttempt.state == inline("submitted"),
             )
             .distinct()
         )

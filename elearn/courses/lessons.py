@@ -163,10 +163,11 @@ _PAGE_ATTACHMENTS = (
 
 def course_outline(session: Session, course: Course | CourseRef, officer_id: int | None) -> CourseOutline:
     """Modules and lesson titles (not bodies) with the officer's done marks, in one query."""
+    connection = session.connection()  # plain rows: no ORM result processing
     if officer_id is None:
-        rows = session.execute(_OUTLINE_NO_PROGRESS, {"course_id": course.id}).all()
+        rows = connection.execute(_OUTLINE_NO_PROGRESS, {"course_id": course.id}).all()
     else:
-        rows = session.execute(_OUTLINE, {"course_id": course.id, "officer_id": officer_id}).all()
+        rows = connection.execute(_OUTLINE, {"course_id": course.id, "officer_id": officer_id}).all()
     done_ids = {row[2] for row in rows if row[4] and row[2] is not None}
     modules: dict[int, OutlineModule] = {}
     for module_id, module_title, lesson_id, lesson_title, _done in rows:

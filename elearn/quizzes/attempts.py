@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from elearn.accounts.models import User
+from elearn.db import inline
 from elearn.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from elearn.quizzes.grading import grade_attempt, qtype_of
 from elearn.quizzes.models import QuestionVersion
@@ -63,7 +64,7 @@ def open_attempt(session: Session, quiz_id: int, officer_id: int) -> QuizAttempt
         select(QuizAttempt).where(
             QuizAttempt.quiz_id == quiz_id,
             QuizAttempt.officer_id == officer_id,
-            QuizAttempt.state == "in_progress",
+            QuizAttempt.state == inline("in_progress"),
         )
     )
 
@@ -178,7 +179,7 @@ _STILL_OPEN = (
     select(_QA.c.id)
     .where(
         _QA.c.id == bindparam("open_attempt_id"),
-        _QA.c.state == "in_progress",
+        _QA.c.state == inline("in_progress"),
         or_(_QA.c.deadline_at.is_(None), _QA.c.deadline_at >= bindparam("limit")),
     )
     .with_for_update(read=True)
@@ -258,7 +259,7 @@ def submit_attempt(session: Session, attempt: QuizAttempt, now: datetime) -> boo
     """Submits and grades; True if this call did it, False if it was already submitted (idempotent)."""
     result = session.execute(
         update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.state == "in_progress")
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.state == inline("in_progress"))
         .values(state="submitted", submitted_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -282,7 +283,7 @@ def close_expired(session: Session, now: datetime, *, officer_id: int | None = N
     stmt = (
         select(QuizAttempt)
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-        .where(QuizAttempt.state == "in_progress", QuizAttempt.deadline_at < now)
+        .where(QuizAttempt.state == inline("in_progress"), QuizAttempt.deadline_at < now)
         .order_by(QuizAttempt.deadline_at)
         .limit(limit)
     )
@@ -296,17 +297,9 @@ def close_expired(session: Session, now: datetime, *, officer_id: int | None = N
     return closed
 
 
-_HAS_EXPIRED = select(
-    exists().where(
-        QuizAttempt.officer_id == bindparam("officer_id"),
-        QuizAttempt.state == "in_progress",
-        QuizAttempt.deadline_at < bindparam("now"),
-    )
+# Read with the signed-in user on every page load of a learner (accounts.services.add_login_flag).
+HAS_EXPIRED_ATTEMPTS = exists().where(
+    QuizAttempt.officer_id == User.officer_id,
+    QuizAttempt.state == inline("in_progress"),
+    QuizAttempt.deadline_at < bindparam("now"),
 )
-
-
-def has_expired_attempts(session: Session, officer_id: int, now: datetime) -> bool:
-    """Asked on every page load of a learner: a statement built once, run on the session's connection
-    without the ORM's result processing."""
-    params = {"officer_id": officer_id, "now": now}
-    return bool(session.connection().execute(_HAS_EXPIRED, params).scalar())

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from elearn.accounts.models import User
 from elearn.audit.services import record
+from elearn.db import inline
 from elearn.errors import DomainError, NotFound, ValidationError
 from elearn.quizzes.models import QuestionVersion
 from elearn.quizzes.qtypes import QuestionType, question_type
@@ -108,7 +109,7 @@ def grading_queue(session: Session, actor: User) -> list[AttemptQuestion]:
         .join(QuizAttempt, QuizAttempt.id == AttemptQuestion.attempt_id)
         .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
         .where(
-            QuizAttempt.state == "submitted",
+            QuizAttempt.state == inline("submitted"),
             QuestionVersion.qtype == "essay",
             AttemptQuestion.fraction.is_(None),
         )

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from elearn.accounts.models import Role, User
+from elearn.accounts.services import add_login_flag
 from elearn.db import begin_writes, end_reads, get_session, reads_then_one_statement, use_transactions, utcnow
 from elearn.errors import DomainError, NotFound
 from elearn.quizzes import attempts as svc
@@ -36,22 +37,23 @@ FORM_TOKEN_SALT = "quiz-attempt-form"  # noqa: S105 (a signing salt, not a secre
 SKIP_SWEEP = {"static", "quizzes.answer", "quizzes.token", "home.healthz"}
 
 
+add_login_flag("expired_attempts", svc.HAS_EXPIRED_ATTEMPTS)
+
+
 @bp.before_app_request
 def _close_my_expired_attempts():
     """Any page load of a learner submits their attempts whose time ran out (with what was saved)."""
     if request.endpoint in SKIP_SWEEP or not current_user.is_authenticated:
         return
     officer_id = current_user.officer_id
-    if officer_id is None:
+    if officer_id is None or not current_user.login_flags.get("expired_attempts"):
         return
     db = get_session()
-    now = utcnow()
     try:
-        if svc.has_expired_attempts(db, officer_id, now):
+        db.commit()
+        begin_writes()
+        if svc.close_expired(db, utcnow(), officer_id=officer_id):
             db.commit()
-            begin_writes()
-            if svc.close_expired(db, now, officer_id=officer_id):
-                db.commit()
     except OperationalError:  # SQLite busy: the next page load (or the CLI sweep) closes it
         db.rollback()
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from elearn.accounts.models import User
 from elearn.audit.services import record
+from elearn.db import inline
 from elearn.officers.models import Officer
 from elearn.quizzes.grading import auto_fraction, compute_marks, is_manual
 from elearn.quizzes.models import Question, QuestionVersion
@@ -70,7 +71,7 @@ def plan(session: Session, actor: User, quiz_id: int, *, use_new_version: bool) 
     quiz = get_managed_quiz(session, actor, quiz_id)
     attempts = session.scalars(
         select(QuizAttempt)
-        .where(QuizAttempt.quiz_id == quiz.id, QuizAttempt.state == "submitted")
+        .where(QuizAttempt.quiz_id == quiz.id, QuizAttempt.state == inline("submitted"))
         .order_by(QuizAttempt.id)
     ).all()
     cache: dict[int, QuestionVersion | None] = {}

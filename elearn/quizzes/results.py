@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from elearn.db import inline
 from elearn.quizzes.quiz_models import Quiz, QuizAttempt
 
 
@@ -17,7 +18,7 @@ def quiz_grade(session: Session, quiz: Quiz, officer_id: int) -> Decimal | None:
         .where(
             QuizAttempt.quiz_id == quiz.id,
             QuizAttempt.officer_id == officer_id,
-            QuizAttempt.state == "submitted",
+            QuizAttempt.state == inline("submitted"),
         )
         .order_by(QuizAttempt.number)
     ).all()

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from elearn.accounts.models import User
+from elearn.db import inline
 from elearn.quizzes.quiz_access import get_managed_quiz
 from elearn.quizzes.quiz_models import QuizAttempt
 
@@ -92,7 +93,7 @@ def analysed_attempts(session: Session, quiz_id: int, which: str = "all") -> lis
         select(QuizAttempt)
         .where(
             QuizAttempt.quiz_id == quiz_id,
-            QuizAttempt.state == "submitted",
+            QuizAttempt.state == inline("submitted"),
             QuizAttempt.marks.is_not(None),
         )
         .order_by(QuizAttempt.officer_id, QuizAttempt.number)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, aliased
 from elearn.authz import in_subtree, path_in_subtree
 from elearn.certificates.models import Certificate
 from elearn.courses.models import Enrolment, ProgrammeCourse
+from elearn.db import inline
 from elearn.officers.models import Position, PositionTitle
 from elearn.officers.services import newly_added_condition
 from elearn.orgs.models import OrgUnit, Term
@@ -148,7 +149,7 @@ def met_condition(session: Session, target: Target, officer_col, day: date):
             select(Certificate.id).where(
                 Certificate.officer_id == officer_col,
                 Certificate.type_id == target.certificate_type_id,
-                Certificate.status == "valid",
+                Certificate.status == inline("valid"),
                 Certificate.issue_date <= day,
                 or_(Certificate.expiry_date.is_(None), Certificate.expiry_date >= day),
             )

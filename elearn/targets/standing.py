@@ -40,6 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from elearn.certificates.models import Certificate
+from elearn.db import inline
 from elearn.officers.models import Officer, Position
 from elearn.orgs.models import Term
 from elearn.targets.models import OfficerStanding
@@ -51,7 +52,7 @@ _CHUNK = 500
 
 def _valid_on(day: date):
     return and_(
-        Certificate.status == "valid",
+        Certificate.status == inline("valid"),
         Certificate.issue_date <= day,
         or_(Certificate.expiry_date.is_(None), Certificate.expiry_date >= day),
     )
@@ -72,7 +73,7 @@ def _rows(as_of: date, officer_ids: list[int] | None):
             func.min(case((Certificate.issue_date > as_of, Certificate.issue_date))).label("next_issue"),
         )
         .where(
-            Certificate.status == "valid",
+            Certificate.status == inline("valid"),
             or_(Certificate.expiry_date.is_(None), Certificate.expiry_date >= as_of),
         )
         .group_by(Certificate.officer_id)
