@@ -73,7 +73,6 @@ def create_app(config: dict | None = None) -> Flask:
     ops.init_app(app)
     security.init_app(app)
     csrf.init_app(app)
-    app.jinja_env.globals["csrf_token"] = csrf_token
     login_manager.init_app(app)
     limiter.init_app(app)
     # Only decorated views are limited (login, verification) and their decorators check; with no default or
@@ -253,4 +252,5 @@ def _register_template_helpers(app: Flask) -> None:
     def _globals():
         from elearn.accounts.models import Role
 
-        return {"Role": Role}
+        # csrf_token replaces Flask-WTF's own (its context processor runs first, so this one wins).
+        return {"Role": Role, "csrf_token": csrf_token}

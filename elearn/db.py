@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import BindParameter, MetaData, create_engine, event, literal
+from sqlalchemy import ColumnElement, MetaData, create_engine, event, literal_column
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -35,11 +35,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def inline(value: str) -> BindParameter:
-    """A constant written into the statement's SQL instead of bound. SQLite prepares a statement again on
-    every execution when a bound value meets a column that a partial index filters on (quiz_attempt.state,
-    certificate.status): about 50 µs each time, more than the query itself."""
-    return literal(value, literal_execute=True)
+def inline(value: str) -> ColumnElement:
+    """A constant written into the statement's SQL when it is compiled, instead of bound. SQLite prepares a
+    statement again on every execution when a bound value meets a column that a partial index filters on
+    (quiz_attempt.state, certificate.status): about 50 µs each time, more than the query itself."""
+    if not value.isidentifier():
+        raise ValueError(f"not a plain constant: {value!r}")
+    return literal_column(f"'{value}'")
 
 
 def make_engine(url: str, **kwargs) -> Engine:
