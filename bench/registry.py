@@ -33,6 +33,7 @@ from elearn.officers.services import OfficerFilter, count_officers, list_officer
 from elearn.orgs.models import OrgUnit, Sector, Term, UnitKind  # noqa: E402
 from elearn.orgs.services import subtree_count  # noqa: E402
 from elearn.reference import ensure_reference_data  # noqa: E402
+from elearn.vietnamese import name_sort_key  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/elearn_bench"
 TODAY = date(2026, 11, 22)
@@ -106,6 +107,7 @@ def build(engine, n_officers: int, n_units: int, seed: int = 7) -> None:
                 code=f"B{i:07d}",
                 full_name=(name := f"Cán bộ {rng.randint(0, 10**6):06d}"),
                 search_key=search_key(name),
+                sort_key=name_sort_key(name),
                 gender=rng.choice(("nam", "nu")),
                 date_of_birth=date(rng.randint(1965, 2000), 1, 1),
             )

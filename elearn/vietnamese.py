@@ -33,3 +33,20 @@ def name_key(full_name: str) -> tuple:
     """A person's full name by given name (the last word), then family and middle names."""
     words = full_name.split()
     return sort_key(words[-1] if words else ""), sort_key(" ".join(words[:-1]))
+
+
+SORT_KEY_LENGTH = 255
+
+
+def name_sort_key(full_name: str) -> str:
+    """name_key() as text that sorts the same way character by character, for the database to order a long,
+    paginated list by (the officer registry). Each level is written in fixed-width hex digits and ended by a
+    code below every value, so a shorter name sorts before a longer one that begins with it. Names whose
+    keys agree on the first SORT_KEY_LENGTH characters tie (the registry then orders by id)."""
+    parts: list[str] = []
+    for letters, tones, _text in name_key(full_name):
+        parts.extend(f"{kind * 0x110000 + code + 1:06x}" for kind, code in letters)
+        parts.append("000000")
+        parts.extend(str(tone + 1) for tone in tones)
+        parts.append("0")
+    return "".join(parts)[:SORT_KEY_LENGTH]

@@ -85,6 +85,33 @@ def test_pagination(db, world):
     assert [o.full_name for o in last.items] == ["Lê Văn Cường"]
 
 
+def test_pages_follow_given_names_in_vietnamese_order(db, world):
+    for name in ["Trần Thị Bình", "Nguyễn Văn An", "Đỗ Ánh", "Lê Thị Ân", "Bùi Văn Ăn", "Phạm An"]:
+        factories.officer(db, world.b1, name=name)
+    pages = [
+        services.list_officers(
+            db, world.staff_b, OfficerFilter(unit_id=world.b1.id), today=TODAY, page=p, per_page=3
+        )
+        for p in (1, 2)
+    ]
+    listed = [o.full_name for page in pages for o in page.items]
+    assert listed == [
+        "Nguyễn Văn An",
+        "Phạm An",
+        "Đỗ Ánh",
+        "Bùi Văn Ăn",
+        "Lê Thị Ân",
+        "Trần Thị Bình",
+    ]
+    renamed = services.get_officer(db, world.staff_b, pages[0].items[0].id)
+    renamed.full_name = "Nguyễn Văn Yên"
+    db.flush()
+    last = services.list_officers(
+        db, world.staff_b, OfficerFilter(unit_id=world.b1.id), today=TODAY, page=2, per_page=3
+    )
+    assert [o.full_name for o in last.items] == ["Lê Thị Ân", "Trần Thị Bình", "Nguyễn Văn Yên"]
+
+
 def test_staff_cannot_read_or_edit_outside_subtree(db, world, auth, client):
     outsider = factories.officer(db, world.b1, name="Ngoài phạm vi")
     db.commit()

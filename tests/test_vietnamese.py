@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 from elearn.classes.completion import class_statuses
 from elearn.classes.sessions import attendance_sheet
-from elearn.vietnamese import name_key, sort_key
+from elearn.vietnamese import SORT_KEY_LENGTH, name_key, name_sort_key, sort_key
 from tests import factories
 from tests.classes import helpers as h
 
@@ -65,3 +67,52 @@ def test_class_lists_follow_given_names(db, world):
     assert [s.full_name for s in class_statuses(db, tc)] == expected
     _, rows = attendance_sheet(db, world.trainer, session.id)
     assert [r.full_name for r in rows] == expected
+
+
+NAME_PARTS = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Văn",
+    "Thị",
+    "Hữu",
+    "Đức",
+]
+GIVEN = [
+    "An",
+    "Anh",
+    "Ánh",
+    "Ân",
+    "Ăn",
+    "Bình",
+    "Bính",
+    "Chi",
+    "Dũng",
+    "Duy",
+    "Đạt",
+    "Hà",
+    "Hạ",
+    "Hải",
+    "Yến",
+    "Ư",
+]
+
+
+def test_stored_name_key_sorts_as_name_key():
+    rng = random.Random(7)
+    names = [" ".join(rng.sample(NAME_PARTS, rng.randint(1, 3)) + [rng.choice(GIVEN)]) for _ in range(3000)]
+    names += ["An", "Anh", "Nguyễn An", "Nguyễn Anh", "Lê Văn An", "Lê An"]
+
+    def letters_and_tones(name):
+        return [(letters, tones) for letters, tones, _text in name_key(name)]
+
+    by_stored_key = sorted(names, key=name_sort_key)
+    assert [letters_and_tones(n) for n in by_stored_key] == sorted(letters_and_tones(n) for n in names)
+    assert all(len(name_sort_key(n)) <= SORT_KEY_LENGTH and name_sort_key(n).isalnum() for n in names)

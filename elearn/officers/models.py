@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from elearn.db import Base, utcnow
 from elearn.orgs.models import OrgUnit, Term
+from elearn.vietnamese import SORT_KEY_LENGTH, name_sort_key
 
 
 def search_key(text: str) -> str:
@@ -39,6 +40,13 @@ class Officer(Base):
     full_name: Mapped[str] = mapped_column(String(200), index=True)
     # full_name without case or diacritics ("nguyen thi thanh tung"): phones often type without accents.
     search_key: Mapped[str] = mapped_column(String(200), index=True, default="")
+    # full_name in Vietnamese order, by given name (vietnamese.name_sort_key): the registry's page order.
+    # Compared character by character: PostgreSQL's "C" collation, SQLite's default.
+    sort_key: Mapped[str] = mapped_column(
+        String(SORT_KEY_LENGTH).with_variant(String(SORT_KEY_LENGTH, collation="C"), "postgresql"),
+        index=True,
+        default="",
+    )
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     gender: Mapped[str | None] = mapped_column(String(3))
     phone: Mapped[str | None] = mapped_column(String(30))
@@ -51,8 +59,9 @@ class Officer(Base):
     )
 
     @validates("full_name")
-    def _keep_search_key(self, _key: str, value: str) -> str:
+    def _keep_name_keys(self, _key: str, value: str) -> str:
         self.search_key = search_key(value)
+        self.sort_key = name_sort_key(value)
         return value
 
     def __repr__(self) -> str:

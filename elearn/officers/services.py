@@ -98,7 +98,8 @@ def _position_conditions(session: Session, actor: User, flt: OfficerFilter, toda
 def list_officers(
     session: Session, actor: User, flt: OfficerFilter, *, today: date, page: int = 1, per_page: int = 25
 ) -> Page:
-    """Officers with at least one position matching every filter, by name, one page at a time.
+    """Officers with at least one position matching every filter, by given name (Vietnamese order), one page
+    at a time.
 
     The total counts distinct officers from the covering index on positions, without reading officer rows.
     """
@@ -116,7 +117,7 @@ def list_officers(
     page = max(1, page)
     rows = session.scalars(
         stmt.where(*name_conds)
-        .order_by(Officer.full_name, Officer.id)
+        .order_by(Officer.sort_key, Officer.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()

@@ -119,7 +119,7 @@ def missing_officers(
         .join(missing, missing.c.officer_id == Officer.id)
         .join(OrgUnit, OrgUnit.id == missing.c.unit_id)
         .join(PositionTitle, PositionTitle.id == missing.c.title_id)
-        .order_by(OrgUnit.path, Officer.full_name, Officer.id)
+        .order_by(OrgUnit.path, Officer.sort_key, Officer.id)
     )
     page = max(1, page)
     if per_page:
