@@ -90,19 +90,26 @@ def create_app(config: dict | None = None) -> Flask:
     from elearn.cli import register_cli
 
     register_cli(app)
-    _warn_about_default_public_url(app, config or {})
+    _warn_about_development_defaults(app, config or {})
     return app
 
 
-def _warn_about_default_public_url(app: Flask, config: dict) -> None:
-    """Certificates carry a QR code to PUBLIC_BASE_URL; left at its default, every printed code is dead."""
-    if "PUBLIC_BASE_URL" in os.environ or "PUBLIC_BASE_URL" in config or app.testing or app.debug:
+def _warn_about_development_defaults(app: Flask, config: dict) -> None:
+    """Settings that suit a laptop but not an installation: said once, when the app starts."""
+    if app.testing or app.debug:
         return
-    app.logger.warning(
-        "PUBLIC_BASE_URL is not set: certificate QR codes will point at the default address %s; "
-        "set it to the public address of this installation",
-        app.config["PUBLIC_BASE_URL"],
-    )
+    # Certificates carry a QR code to PUBLIC_BASE_URL; left at its default, every printed code is dead.
+    if "PUBLIC_BASE_URL" not in os.environ and "PUBLIC_BASE_URL" not in config:
+        app.logger.warning(
+            "PUBLIC_BASE_URL is not set: certificate QR codes will point at the default address %s; "
+            "set it to the public address of this installation",
+            app.config["PUBLIC_BASE_URL"],
+        )
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        app.logger.warning(
+            "REDIS_URL is not set: login and verification rate limits are counted in this process's memory, "
+            "so with several gunicorn workers each counts alone and the limits multiply; set REDIS_URL"
+        )
 
 
 def _register_login_loader() -> None:
@@ -110,7 +117,7 @@ def _register_login_loader() -> None:
 
     @login_manager.user_loader
     def _load(key: str):
-        return load_login_session(db.get_session(), key, db.utcnow())
+        return load_login_session(db.get_session(), key, db.utcnow(), request.endpoint)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,4 +1,5 @@
-"""create_app warns operators when certificate QR codes would point at the default PUBLIC_BASE_URL."""
+"""create_app warns operators about development defaults: certificate QR codes pointing at the default
+PUBLIC_BASE_URL, rate limits counted per process without REDIS_URL."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def warnings_of_create_app(tmp_path, monkeypatch):
     """Build an app as production would (no TESTING, no DEBUG) and return the app logger's warnings."""
     monkeypatch.setenv("ELEARN_INSTANCE", str(tmp_path))
     monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     # A handler on the app's logger, not caplog: a production-like app built earlier turns propagation off.
     records = _Records()
@@ -59,3 +61,17 @@ def test_no_warning_when_testing_or_debugging(warnings_of_create_app, config):
 def test_no_warning_when_the_address_is_set(warnings_of_create_app, monkeypatch):
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://daotao.example.vn")
     assert not [m for m in warnings_of_create_app() if "PUBLIC_BASE_URL" in m]
+
+
+def test_rate_limits_in_process_memory_are_logged(warnings_of_create_app):
+    warnings = [m for m in warnings_of_create_app() if "REDIS_URL" in m]
+    assert len(warnings) == 1 and "each counts alone" in warnings[0]
+    assert not [m for m in warnings_of_create_app(TESTING=True) if "REDIS_URL" in m]
+
+
+def test_no_rate_limit_warning_with_redis(warnings_of_create_app):
+    assert not [
+        m
+        for m in warnings_of_create_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0")
+        if "REDIS_URL" in m
+    ]

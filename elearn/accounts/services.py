@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select
@@ -76,32 +77,36 @@ def start_login_session(session: Session, user: User, now: datetime, user_agent:
 # Run on every signed-in request, built once. The user's unit (joined by default, for the account lists) is
 # loaded only by the few pages that read it: a third of the lookup's cost otherwise. Features add the flags
 # they would otherwise query for on every request (`add_login_flag`): one query instead of one each.
-_LOGIN_FLAGS: dict[str, ColumnElement] = {}
-_USER_BY_LOGIN: list[Select] = []
+_LOGIN_FLAGS: dict[str, tuple[ColumnElement, frozenset[str]]] = {}
+_USER_BY_LOGIN: dict[tuple[str, ...], Select] = {}
 
 
-def add_login_flag(name: str, expression: ColumnElement) -> None:
+def add_login_flag(name: str, expression: ColumnElement, *, skip: Collection[str] = ()) -> None:
     """A boolean read with the signed-in user: `expression` may use the user's columns and the bound
-    parameter `now`; the request finds it in `current_user.login_flags[name]`."""
-    _LOGIN_FLAGS[name] = expression.label(name)
+    parameter `now`; the request finds it in `current_user.login_flags[name]`, except on the endpoints in
+    `skip` (the answer autosave, say), which do not look at it and so do not pay for it."""
+    _LOGIN_FLAGS[name] = (expression.label(name), frozenset(skip))
     _USER_BY_LOGIN.clear()
 
 
-def _user_by_login() -> Select:
-    if not _USER_BY_LOGIN:
-        stmt = select(User, *_LOGIN_FLAGS.values()).join(LoginSession, LoginSession.user_id == User.id)
-        _USER_BY_LOGIN.append(stmt.where(LoginSession.key == bindparam("key")).options(lazyload(User.unit)))
-    return _USER_BY_LOGIN[0]
+def _user_by_login(endpoint: str | None) -> tuple[tuple[str, ...], Select]:
+    names = tuple(name for name, (_flag, skip) in _LOGIN_FLAGS.items() if endpoint not in skip)
+    if names not in _USER_BY_LOGIN:
+        flags = [_LOGIN_FLAGS[name][0] for name in names]
+        stmt = select(User, *flags).join(LoginSession, LoginSession.user_id == User.id)
+        _USER_BY_LOGIN[names] = stmt.where(LoginSession.key == bindparam("key")).options(lazyload(User.unit))
+    return names, _USER_BY_LOGIN[names]
 
 
-def load_login_session(session: Session, key: str, now: datetime) -> User | None:
+def load_login_session(session: Session, key: str, now: datetime, endpoint: str | None = None) -> User | None:
     """The active user signed in under `key`, or None when that login was ended."""
-    row = session.execute(_user_by_login(), {"key": key, "now": now}).first()
+    names, stmt = _user_by_login(endpoint)
+    row = session.execute(stmt, {"key": key, "now": now}).first()
     if row is None or not row[0].is_active:
         return None
     user = row[0]
     user.login_key = key
-    user.login_flags = {name: bool(value) for name, value in zip(_LOGIN_FLAGS, row[1:], strict=True)}
+    user.login_flags = {name: bool(value) for name, value in zip(names, row[1:], strict=True)}
     return user
 
 

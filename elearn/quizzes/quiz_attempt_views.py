@@ -37,7 +37,7 @@ FORM_TOKEN_SALT = "quiz-attempt-form"  # noqa: S105 (a signing salt, not a secre
 SKIP_SWEEP = {"static", "quizzes.answer", "quizzes.token", "home.healthz"}
 
 
-add_login_flag("expired_attempts", svc.HAS_EXPIRED_ATTEMPTS)
+add_login_flag("expired_attempts", svc.HAS_EXPIRED_ATTEMPTS, skip=SKIP_SWEEP)
 
 
 @bp.before_app_request
