@@ -26,9 +26,9 @@ def csrf_token() -> str:
     every page (an HMAC, JSON and base64; 7 % of a lesson page). Tokens carry no time limit here
     (WTF_CSRF_TIME_LIMIT is None), so the signature made once per session secret serves every later page."""
     if "csrf_token" not in g:
-        raw = session.get("csrf_token")
-        if raw in _SIGNED_CSRF:
-            g.csrf_token = _SIGNED_CSRF[raw]
+        signed = _SIGNED_CSRF.get(session.get("csrf_token", ""))  # .get: another thread may clear it
+        if signed:
+            g.csrf_token = signed
         else:
             token = generate_csrf()
             if len(_SIGNED_CSRF) >= 10_000:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 from elearn.accounts import services
 from elearn.accounts.models import LoginSession, Role
 from elearn.audit.models import AuditEvent
 from elearn.errors import Conflict, Forbidden, ValidationError
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, Auth
 
 
 def test_login_page_is_vietnamese(client):
@@ -61,6 +62,20 @@ def test_post_without_csrf_token_is_rejected(client, auth):
     assert client.post("/logout").status_code == 400
     assert client.post("/logout", data={"csrf_token": "forged"}).status_code == 400
     assert client.get("/").status_code == 200  # still logged in
+
+
+def test_pages_reuse_their_sessions_signed_csrf_token_and_others_get_their_own(
+    app, client, auth, monkeypatch
+):
+    ticks = iter(range(1_800_000_000, 1_900_000_000, 10))  # every signature a different second
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _self: next(ticks))
+    auth.login("officer@test.vn")
+    first, again = auth.csrf("/"), auth.csrf("/courses/")
+    assert first == again
+    assert auth.post("/logout", {"csrf_token": again}).status_code == 302
+    other = app.test_client()
+    Auth(other).login("officer@test.vn")
+    assert Auth(other).csrf("/") != first
 
 
 def test_next_parameter_cannot_redirect_off_site(client, auth):
