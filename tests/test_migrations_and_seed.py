@@ -59,6 +59,32 @@ def test_downgrade_and_upgrade_again(tmp_path):
     migrations.upgrade(url)
 
 
+def test_sort_keys_are_filled_in_for_officers_already_registered(tmp_path):
+    """Migration 0008 on a database with officers that other rows refer to (an account here)."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("runs on a throwaway SQLite file")
+    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    migrations.upgrade(url, "0007")
+    engine = make_engine(url)
+    officer = (
+        "INSERT INTO officer (id, code, full_name, search_key, created_at, updated_at) "
+        "VALUES (:id, :code, :name, '', :t, :t)"
+    )
+    account = (
+        "INSERT INTO user_account (email, full_name, password_hash, role, officer_id, is_active, "
+        "must_change_password, created_at) VALUES ('a@test.vn', 'A', 'x', 'officer', 1, 1, 0, :t)"
+    )
+    with engine.begin() as conn:
+        for i, name in enumerate(["Trần Văn Bình", "Nguyễn Thị An"], start=1):
+            conn.execute(text(officer), {"id": i, "code": f"M{i}", "name": name, "t": "2026-01-01 00:00:00"})
+        conn.execute(text(account), {"t": "2026-01-01 00:00:00"})
+    migrations.upgrade(url)
+    with Session(engine) as session:
+        listed = session.scalars(select(Officer.full_name).order_by(Officer.sort_key)).all()
+    engine.dispose()
+    assert listed == ["Nguyễn Thị An", "Trần Văn Bình"]
+
+
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('seed') / 'demo.sqlite3'}"

@@ -46,6 +46,7 @@ class Officer(Base):
         String(SORT_KEY_LENGTH).with_variant(String(SORT_KEY_LENGTH, collation="C"), "postgresql"),
         index=True,
         default="",
+        server_default="",
     )
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     gender: Mapped[str | None] = mapped_column(String(3))

@@ -22,8 +22,9 @@ BATCH = 2000
 
 def upgrade() -> None:
     key_type = sa.String(SORT_KEY_LENGTH).with_variant(sa.String(SORT_KEY_LENGTH, collation="C"), "postgresql")
-    with op.batch_alter_table("officer", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("sort_key", key_type, nullable=False, server_default=""))
+    # A plain ALTER TABLE and CREATE INDEX (no batch mode): SQLite would otherwise rebuild the officer table,
+    # which the foreign keys of every table that names an officer forbid once there are officers.
+    op.add_column("officer", sa.Column("sort_key", key_type, nullable=False, server_default=""))
     # Every existing officer's key, computed as the model computes it (the rule lives in Python).
     officer = sa.table("officer", sa.column("id", sa.Integer), sa.column("full_name"), sa.column("sort_key"))
     connection = op.get_bind()
@@ -42,12 +43,9 @@ def upgrade() -> None:
             [{"officer_id": row.id, "sort_key": name_sort_key(row.full_name)} for row in rows],
         )
         last_id = rows[-1].id
-    with op.batch_alter_table("officer", schema=None) as batch_op:
-        batch_op.alter_column("sort_key", server_default=None)
-        batch_op.create_index(batch_op.f("ix_officer_sort_key"), ["sort_key"], unique=False)
+    op.create_index(op.f("ix_officer_sort_key"), "officer", ["sort_key"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("officer", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_officer_sort_key"))
-        batch_op.drop_column("sort_key")
+    op.drop_index(op.f("ix_officer_sort_key"), table_name="officer")
+    op.drop_column("officer", "sort_key")
