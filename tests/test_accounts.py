@@ -120,6 +120,30 @@ def test_session_cookie_flags_and_security_headers(auth, client):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert home.headers["X-Content-Type-Options"] == "nosniff"
     assert home.headers["X-Frame-Options"] == "DENY"
+    assert home.headers["Cache-Control"] == "no-store"  # a page that shows the learner's data
+    names = [name.lower() for name, _value in home.headers]
+    assert not {name for name in names if names.count(name) > 1} - {"set-cookie"}  # each header once
+    assert "strict-transport-security" not in names  # only behind HTTPS (SESSION_COOKIE_SECURE)
+
+
+def test_security_headers_keep_what_a_view_set(app, client):
+    keys = client.get("/.well-known/certificate-keys.json")
+    assert keys.status_code == 200
+    assert keys.headers.getlist("Cache-Control") == ["public, max-age=3600"]
+    assert keys.headers["X-Frame-Options"] == "DENY"
+    health = client.get("/healthz")
+    assert "Cache-Control" not in health.headers  # JSON, not a page
+    assert health.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_hsts_only_when_cookies_are_secure(database_url, tmp_path):
+    from elearn import create_app
+
+    config = {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "x", "RATELIMIT_ENABLED": False}
+    secure = create_app({**config, "SESSION_COOKIE_SECURE": True}).test_client().get("/healthz")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    plain = create_app(config).test_client().get("/healthz")
+    assert "Strict-Transport-Security" not in plain.headers
 
 
 def test_login_clears_what_the_session_held_before(auth, client):
