@@ -18,7 +18,15 @@ from werkzeug.routing import IntegerConverter
 from elearn import db, ops, security
 from elearn.config import load_config
 from elearn.errors import DomainError
-from elearn.extensions import babel, csrf, csrf_token, limiter, login_manager, wtforms_in_vietnamese
+from elearn.extensions import (
+    SessionCookies,
+    babel,
+    csrf,
+    csrf_token,
+    limiter,
+    login_manager,
+    wtforms_in_vietnamese,
+)
 from elearn.web import MAX_INT, ON_EXPIRED_LOGIN
 
 ERROR_TITLES = {
@@ -61,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     instance = os.environ.get("ELEARN_INSTANCE") or str(Path.cwd() / "instance")
     app = Flask(__name__, instance_path=instance, instance_relative_config=True)
     app.url_map.converters["int"] = DatabaseInt
+    app.session_interface = SessionCookies()
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
@@ -228,6 +237,7 @@ def _register_template_helpers(app: Flask) -> None:
     # app is mounted, so each is built once per process instead of a dozen url_for() calls per page.
     menus: dict[tuple[str, str], Markup] = {}
     static_urls: dict[tuple[str, str], str] = {}
+    fixed_urls: dict[tuple[str, str], str] = {}
     id_urls: dict[tuple[str, str, str], tuple[str, str]] = {}
 
     @app.template_global()
@@ -254,6 +264,14 @@ def _register_template_helpers(app: Flask) -> None:
         if key not in static_urls:
             static_urls[key] = url_for("static", filename=filename)
         return static_urls[key]
+
+    @app.template_global()
+    def fixed_url(endpoint: str) -> str:
+        """url_for(endpoint) for a route without arguments (the header's links), built once."""
+        key = (endpoint, request.script_root)
+        if key not in fixed_urls:
+            fixed_urls[key] = url_for(endpoint)
+        return fixed_urls[key]
 
     @app.context_processor
     def _globals():
