@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import ColumnElement, MetaData, create_engine, event, literal_column
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from elearn.sqlite_writers import QueuedConnection, WriterQueue, queue_for
@@ -109,7 +109,10 @@ def _configure_sqlite(engine: Engine, writers: WriterQueue | None) -> None:
             return
         dbapi_connection.enter_queue()  # left on COMMIT or ROLLBACK (elearn.sqlite_writers)
         try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            dbapi_connection.execute("BEGIN IMMEDIATE")  # straight on the connection, as above
+        except sqlite3.Error as error:  # busy past the timeout: raised as SQLAlchemy's, which views handle
+            dbapi_connection.leave_queue()
+            raise DBAPIError.instance("BEGIN IMMEDIATE", (), error, sqlite3.Error) from error
         except BaseException:
             dbapi_connection.leave_queue()
             raise
