@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from elearn.accounts.models import Role
 from elearn.courses import lessons, progress, services
@@ -41,19 +41,19 @@ def _labels():
     return {"DELIVERY_LABELS": DELIVERY_LABELS}
 
 
-_BAR = Markup(
-    '<div class="progress-line">\n'
-    '  <progress class="bar" max="100" value="{0}" data-percent="{0}" aria-label="{1}">{0}%</progress>\n'
-    '  <span class="bar-num">{0}%</span>\n'
-    "</div>"
-)
-
-
 @bp.app_template_global()
 def progress_bar(percent: int, label: str) -> Markup:
     """A course's or module's progress bar (courses.js moves it when a lesson is marked done). A function,
-    not a macro: importing and calling a macro cost a lesson page more than the bars' HTML."""
-    return _BAR.format(percent, label)
+    not a macro: importing and calling a macro cost a lesson page more than the bars' HTML (and so did
+    Markup.format)."""
+    percent, label = int(percent), escape(label)
+    return Markup(  # noqa: S704 (a number and an escaped label)
+        f'<div class="progress-line">\n'
+        f'  <progress class="bar" max="100" value="{percent}" data-percent="{percent}" aria-label="{label}">'
+        f"{percent}%</progress>\n"
+        f'  <span class="bar-num">{percent}%</span>\n'
+        "</div>"
+    )
 
 
 @bp.route("/")

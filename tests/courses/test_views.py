@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from elearn.courses.models import Enrolment, LessonProgress
@@ -178,3 +179,13 @@ def test_reading_a_lesson_remembers_it_and_a_reload_writes_nothing(db, world, ap
     client.get(f"/courses/lessons/{lesson.id}")
     db.refresh(enrolment)
     assert enrolment.last_seen_at == first_seen  # within ten minutes: no write
+
+
+def test_progress_bar_escapes_its_label_and_takes_only_a_number():
+    from elearn.courses.views import progress_bar
+
+    bar = str(progress_bar(67, 'Tiến độ "A" <b>'))
+    assert 'value="67" data-percent="67" aria-label="Tiến độ &#34;A&#34; &lt;b&gt;">67%</progress>' in bar
+    assert '<span class="bar-num">67%</span>' in bar
+    with pytest.raises(ValueError):
+        progress_bar('1" onclick="x', "Tiến độ")
