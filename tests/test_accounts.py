@@ -78,6 +78,35 @@ def test_pages_reuse_their_sessions_signed_csrf_token_and_others_get_their_own(
     assert Auth(other).csrf("/") != first
 
 
+def test_csrf_tokens_of_another_session_or_process(app, client, auth, monkeypatch):
+    from elearn import extensions
+
+    ticks = iter(range(1_800_000_000, 1_900_000_000, 10))
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _self: next(ticks))
+    auth.login("officer@test.vn")
+    mine = auth.csrf("/")
+    other = app.test_client()
+    Auth(other).login("officer@test.vn")
+    theirs = Auth(other).csrf("/")
+    assert other.post("/logout", data={"csrf_token": mine}).status_code == 400  # signed, but for my session
+    extensions._SIGNED_CSRF.clear()  # as if another worker had signed the page's token
+    assert auth.csrf("/courses/") != mine
+    assert client.post("/logout", data={"csrf_token": mine}).status_code == 302  # Flask-WTF's own check
+    assert other.post("/logout", data={"csrf_token": theirs}).status_code == 302
+
+
+def test_csrf_over_https_still_checks_the_referrer(app, client, auth, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_SSL_STRICT", True)
+    auth.login("officer@test.vn")
+    token = auth.csrf("/")
+    https = {"base_url": "https://lms.test"}
+    assert client.post("/logout", data={"csrf_token": token}, **https).status_code == 400
+    evil = {"Referer": "https://evil.example/"}
+    assert client.post("/logout", data={"csrf_token": token}, headers=evil, **https).status_code == 400
+    good = {"Referer": "https://lms.test/"}
+    assert client.post("/logout", data={"csrf_token": token}, headers=good, **https).status_code == 302
+
+
 def test_next_parameter_cannot_redirect_off_site(client, auth):
     page = client.get("/login")
     from tests.conftest import csrf_from

@@ -8,7 +8,6 @@ import random
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -17,6 +16,7 @@ from elearn.accounts.models import Role, User
 from elearn.accounts.services import add_login_flag
 from elearn.db import begin_writes, end_reads, get_session, reads_then_one_statement, use_transactions, utcnow
 from elearn.errors import DomainError, NotFound
+from elearn.extensions import csrf_token
 from elearn.quizzes import attempts as svc
 from elearn.quizzes.quiz_access import can_manage, officer_may_take, quizzes_for_officer
 from elearn.quizzes.quiz_blueprint import bp, officer_json
@@ -324,8 +324,8 @@ def answer(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>/token")
 @officer_json
 def token(attempt_id: int):
-    """A fresh CSRF token for the script after the old one was refused."""
-    return jsonify({"csrf_token": generate_csrf()})
+    """A fresh CSRF token for the script after the old one was refused (the one the pages now carry)."""
+    return jsonify({"csrf_token": csrf_token()})
 
 
 @bp.route("/attempts/<int:attempt_id>/summary")
